@@ -1,0 +1,38 @@
+// Client-side gRPC helpers used by every caller of a dunbar service (CLI, services calling
+// services, tests, benchmarks): one way to make channels and one way to make a call context, so
+// no call ever goes out without a deadline and credentials.
+//
+//   auto channel = client::MakeChannel("dns:///membership:50051");   // reuse it for every call
+//   auto stub = membership::v1::MembershipService::NewStub(channel);
+//   auto ctx = client::NewCallContext(absl::Seconds(2), token);
+//   grpc::Status s = stub->GetMember(ctx.get(), request, &reply);
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+
+namespace dunbar::client {
+
+struct ChannelOptions {
+  // round_robin over every address the target resolves to (headless Kubernetes Services).
+  std::string load_balancing_policy = "round_robin";
+  int max_message_bytes = 4 * 1024 * 1024;
+  int keepalive_time_seconds = 30;
+};
+
+// Insecure credentials (TLS terminates at the mesh/ingress; see README). Channels are expensive:
+// make one per target and share it.
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target,
+                                           const ChannelOptions& options = {});
+
+// A context with a deadline `timeout` from now and, when `token` is non-empty,
+// "authorization: Bearer <token>".
+std::unique_ptr<grpc::ClientContext> NewCallContext(absl::Duration timeout,
+                                                    std::string_view token = "");
+
+}  // namespace dunbar::client
