@@ -4,7 +4,10 @@
 //   DUNBAR_ASSIGN_OR_RETURN(std::string tenant, auth::ResolveTenant(who, request.tenant()));
 #pragma once
 
+#include <grpcpp/client_context.h>
 #include <grpcpp/server_context.h>
+
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "common/auth/principal.h"

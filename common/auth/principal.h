@@ -14,7 +14,7 @@ std::string_view RoleName(Role role);
 absl::StatusOr<Role> ParseRole(std::string_view name);
 
 struct Principal {
-  std::string tenant;    // for kService: "*" (acts for any tenant named in the request)
+  std::string tenant;  // for kService: "*" (acts for any tenant named in the request)
   Role role = Role::kOperator;
   std::string token_id;  // first 8 hex chars of the token's hash: safe to log
 };
@@ -28,5 +28,8 @@ absl::StatusOr<std::string> ResolveTenant(const Principal& principal, std::strin
 
 // Tenant names: 1..64 chars of [a-z0-9_-].
 bool IsValidTenantName(std::string_view tenant);
+
+// The tenant a token of `role` is issued for: "*" for kService, a valid tenant name otherwise.
+bool IsValidTenantForRole(Role role, std::string_view tenant);
 
 }  // namespace dunbar::auth

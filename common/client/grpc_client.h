@@ -8,11 +8,11 @@
 //   grpc::Status s = stub->GetMember(ctx.get(), request, &reply);
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
 

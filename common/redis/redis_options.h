@@ -15,7 +15,8 @@ namespace dunbar::redis {
 struct RedisOptions {
   // redis://[[user]:password@]host:port[/db]  or  unix:///path/to/redis.sock[?db=N]
   std::string url = "redis://127.0.0.1:6379/0";
-  // Connections kept open. Callers beyond this many wait up to `acquire_timeout` for one.
+  // Connections kept open. Callers beyond this many wait up to `acquire_timeout` for one, then get
+  // UNAVAILABLE.
   int pool_size = 8;
   absl::Duration connect_timeout = absl::Seconds(1);
   // Applies to every read/write on a connection; a timeout returns DEADLINE_EXCEEDED and the

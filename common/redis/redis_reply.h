@@ -36,11 +36,11 @@ class RedisReply {
   Type type() const { return type_; }
   bool is_nil() const { return type_ == Type::kNil; }
   bool is_array() const { return type_ == Type::kArray; }
-  const std::string& str() const { return str_; }  // kString / kStatus
-  int64_t integer() const { return integer_; }     // kInteger
+  const std::string& str() const { return str_; }                        // kString / kStatus
+  int64_t integer() const { return integer_; }                           // kInteger
   const std::vector<RedisReply>& elements() const { return elements_; }  // kArray
 
-  // NIL -> nullopt; string/status -> the text; integer -> its decimal form.
+  // NIL (and arrays) -> nullopt; string/status -> the text; integer -> its decimal form.
   std::optional<std::string> AsOptionalString() const;
   // Integer replies, or strings that hold a decimal integer; else INTERNAL.
   absl::StatusOr<int64_t> AsInteger() const;

@@ -1,12 +1,17 @@
 // Lua scripts run by SHA (EVALSHA), loaded at start and transparently reloaded on NOSCRIPT (Redis
-// forgets every script when it restarts).
+// forgets every script when it restarts, and on SCRIPT FLUSH).
 //
 //   ScriptRegistry scripts(client);
 //   ScriptId enroll = scripts.Register("enroll", kEnrollLua);
 //   DUNBAR_RETURN_IF_ERROR(scripts.LoadAll());  // at start; failure is fine if Redis is down
 //   auto reply = scripts.Eval(enroll, {key1, key2}, {arg1, arg2});
 //
-// Keys go in KEYS and every value in ARGV; nothing is ever spliced into script text.
+// Keys go in KEYS and every value in ARGV; nothing is ever spliced into script text. A script
+// fails with a specific code through `return redis.error_reply("NOT_FOUND member " .. id)`
+// (see redis_errors.h).
+//
+// Thread-safety: Register all scripts first (single-threaded, at start); after that Eval,
+// EvalPipeline and LoadAll may be called from any number of threads.
 #pragma once
 
 #include <cstddef>
@@ -16,7 +21,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 #include "common/redis/redis_client.h"
 
 namespace dunbar::redis {
@@ -37,6 +41,7 @@ class ScriptRegistry {
   // SCRIPT LOAD for every registered script.
   absl::Status LoadAll();
 
+  // EVALSHA; on NOSCRIPT the script is sent once with EVAL (which also caches it again).
   absl::StatusOr<RedisReply> Eval(ScriptId script, const std::vector<std::string>& keys,
                                   const std::vector<std::string>& args);
   // Many calls of one script in one round trip (bulk imports). On NOSCRIPT the script is loaded

@@ -8,16 +8,33 @@
 //   return runner.Run();  // blocks until SIGTERM/SIGINT, then drains; returns the exit code
 //
 // Drain: health flips to NOT_SERVING at once, the listener closes, in-flight RPCs get up to
-// `drain_timeout_seconds` to finish, then the process exits 0.
+// `drain_timeout_seconds` to finish (then they are cancelled), then Run() returns 0.
+//
+// Known limit (gRPC 1.51's default health service): Health.Watch streams hear NOT_SERVING at once
+// but are only closed when the drain deadline cancels them, so a client that keeps watching holds
+// the drain to its full budget. Kubernetes, Envoy and our clients use Check, not Watch.
+//
+// Signals are async-signal-safe: the handler only write(2)s a byte to a self-pipe that a dedicated
+// drain thread reads, so it is correct whichever thread (ours or gRPC's) receives the signal.
+//
+// Tests drive it without signals:
+//
+//   ServerRunner runner(config);          // config.listen = "127.0.0.1:0"
+//   runner.AddService(&test_service);
+//   int port = 0;
+//   ASSERT_TRUE(runner.Start(&port).ok());
+//   ...
+//   runner.RequestShutdown();
+//   runner.Wait();
 #pragma once
+
+#include <grpcpp/grpcpp.h>
 
 #include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -28,30 +45,43 @@ namespace dunbar::server {
 class ServerRunner {
  public:
   explicit ServerRunner(ServerConfig config);
+  // Drains (as RequestShutdown) if the server is still running, then joins its threads.
   ~ServerRunner();
+  ServerRunner(const ServerRunner&) = delete;
+  ServerRunner& operator=(const ServerRunner&) = delete;
 
+  // Sync and callback services alike (both are grpc::Service). Not owned; must outlive the runner.
+  // Call before Start().
   void AddService(grpc::Service* service);
-  // Called every `interval` (default 2 s): OK -> SERVING, anything else -> NOT_SERVING. The
-  // overall ("") status and each registered service's name follow it.
+  // Called every `interval` (default 2 s) on a background thread: OK -> SERVING, anything else ->
+  // NOT_SERVING. The overall ("") status and each registered service's name follow it. Without a
+  // probe the server reports SERVING until it drains. Call before Start().
   void SetHealthProbe(std::function<absl::Status()> probe,
                       absl::Duration interval = absl::Seconds(2));
 
-  // Builds and starts the server. Returns INVALID_ARGUMENT/UNAVAILABLE if it cannot bind.
-  // `bound_port` (if non-null) receives the real port when listening on port 0.
+  // Builds and starts the server (the first probe runs before it accepts calls). INVALID_ARGUMENT
+  // for a malformed --listen, UNAVAILABLE if it cannot bind, FAILED_PRECONDITION if already
+  // started. `bound_port` (if non-null) receives the real port when listening on port 0 (0 for
+  // unix:).
   absl::Status Start(int* bound_port = nullptr);
-  // Starts (if not started), installs SIGTERM/SIGINT handlers, blocks until a signal or
-  // RequestShutdown(), drains, returns the process exit code.
+  // Installs SIGTERM/SIGINT handlers, starts (if not started), blocks until a signal or
+  // RequestShutdown(), drains, restores the previous handlers and returns the process exit code
+  // (0 after a drain, 1 if the server could not start). One Run() per process at a time.
   int Run();
-  // Same drain as a signal; safe from any thread (tests use it).
+  // Flips health to NOT_SERVING before returning, then drains on the runner's drain thread (stop
+  // accepting, let in-flight RPCs finish until the drain deadline, cancel the rest). Idempotent;
+  // safe from any thread (tests use it).
   void RequestShutdown();
-  // Blocks until the drain is complete (used by tests after RequestShutdown()).
+  // Blocks until the drain is complete; returns at once if the server never started.
   void Wait();
 
   grpc::Server* server() { return server_.get(); }
 
  private:
-  void HealthLoop();
-  void Drain();
+  void DrainThread();
+  void HealthLoop(bool initially_serving);
+  void SetServing(bool serving);
+  void BeginNotServing();
 
   ServerConfig config_;
   std::vector<grpc::Service*> services_;

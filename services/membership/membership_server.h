@@ -8,10 +8,11 @@
 //   runner.SetHealthProbe([m = membership->get()] { return m->Probe(); });
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -29,10 +30,16 @@ struct MembershipOptions {
   int event_stream_max_len = 100000;
   // How long an idempotency record (request id -> answer) is kept.
   absl::Duration request_id_ttl = absl::Hours(24);
+  // The service's notion of "now" (passed to every script, so tests can pin it). Must be
+  // thread-safe.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
 class MembershipServer {
  public:
+  // Loads the Lua scripts (Redis may be down: they are then loaded on first use), so it never fails
+  // because Redis is unreachable; INVALID_ARGUMENT for bad options (country not like "CN",
+  // half-life <= 0, ...).
   static absl::StatusOr<std::unique_ptr<MembershipServer>> Create(
       std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<auth::TokenStore> tokens,
       MembershipOptions options);

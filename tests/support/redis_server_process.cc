@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -35,7 +36,10 @@ bool SocketAccepts(const std::string& path) {
     const char ping[] = "PING\r\n";
     char buf[64] = {0};
     ok = ::write(fd, ping, sizeof(ping) - 1) == static_cast<ssize_t>(sizeof(ping) - 1) &&
-         ::read(fd, buf, sizeof(buf) - 1) > 0 && std::string(buf).rfind("+PONG", 0) == 0;
+         ::read(fd, buf, sizeof(buf) - 1) > 0 &&
+         (std::string(buf).rfind("+PONG", 0) == 0 ||
+          // With --requirepass, a ready server refuses an unauthenticated PING.
+          std::string(buf).rfind("-NOAUTH", 0) == 0);
   }
   ::close(fd);
   return ok;
@@ -71,6 +75,8 @@ absl::Status RedisServerProcess::Start() {
   pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
+    // Die with the test process, even if it crashes, instead of lingering as an orphan.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

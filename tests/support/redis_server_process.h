@@ -1,5 +1,6 @@
 // A real redis-server for tests: its own process, its own temp dir, a unix socket, AOF on.
-// Killed (SIGKILL) and its directory removed at destruction.
+// Killed (SIGKILL) and its directory removed at destruction; also killed if the test process dies
+// (PR_SET_PDEATHSIG), so a crashed test leaves no orphan server. Works with --requirepass.
 //
 //   RedisServerProcess redis;
 //   ASSERT_TRUE(redis.Start().ok());

@@ -1,0 +1,19 @@
+// --output json: one JSON document per command, the proto3 JSON mapping of the response message,
+// with field names as written in the .proto (snake_case, the same names as the CSV columns),
+// enums by name, and zero values printed (so `"entitled": false` is explicit). UTF-8 text, such as
+// Chinese names, is emitted as is.
+//
+//   ToJson(member)  // {"id": "01J...", "name": "王小明", "stage": "STAGE_LEAD", ...}
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace dunbar::dunbarctl {
+
+// Pretty-printed (protobuf's add_whitespace layout: one space per level) with a trailing newline.
+absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message);
+
+}  // namespace dunbar::dunbarctl
