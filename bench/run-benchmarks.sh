@@ -62,11 +62,11 @@ run() {
 
 section() {
   say ""
-  say "=== $1 (load average: $(cut -d' ' -f1-3 /proc/loadavg)) ==="
+  say "=== $1 (load average: $(cut -d' ' -f1-3 /proc/loadavg), cc1plus: $(pgrep -c cc1plus || true)) ==="
   md ""
   md "### $1"
   md ""
-  md "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  md "load average before: $(cut -d' ' -f1-3 /proc/loadavg); compilers running elsewhere: $(pgrep -c cc1plus || true)"
   md ""
 }
 
@@ -204,6 +204,29 @@ if want model; then
         --clients 1,16,64 "${common_run_args[@]}"
       stop "$SERVER_PID"
     done
+  done
+  stop "$REDIS_PID"
+
+  # A Redis stall (SIGSTOP) while 64 clients call EchoRedis: are RPCs that need no Redis (Echo,
+  # Health) still served? A blocking handler holds a gRPC thread in either model; this shows
+  # which model copes.
+  section "Server model under a Redis stall"
+  start_redis stall-redis
+  for model in sync callback; do
+    start_server "echo-stall-$model" "$ECHO_SERVER" --model "$model" --redis-url "$REDIS_URL"
+    kill -STOP "$REDIS_PID"
+    "$RPC_LOAD" --addr "$ADDR" --timeout-ms 3000 run --figure echo-redis --clients 64 \
+      --warmup-s 0 --duration-s $((DURATION_S + 1)) >"$WORK/stall-$model.out" 2>&1 &
+    stuck_pid=$!
+    PIDS+=("$stuck_pid")
+    sleep 0.5
+    md "64 clients blocked in EchoRedis (Redis stopped, deadline 3 s) while this runs:"
+    md ""
+    run_figures --timeout-ms 1000 --allow-not-serving --note "model=$model, Redis stopped" run --figure echo \
+      --clients 1 --warmup-s 0 --duration-s "$DURATION_S"
+    kill -CONT "$REDIS_PID"
+    wait "$stuck_pid" || true  # its calls fail by design
+    stop "$SERVER_PID"
   done
   stop "$REDIS_PID"
 fi

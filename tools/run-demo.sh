@@ -165,11 +165,17 @@ setsid "$MEMBERSHIP_BIN" --listen "127.0.0.1:$PORT" --redis-url "$REDIS_URL" \
   --tokens-file "$TOKENS_FILE" --default-country CN >"$MEMBERSHIP_LOG" 2>&1 &
 MEMBERSHIP_PID=$!
 echo "$MEMBERSHIP_PID" >"$RUN_DIR/membership.pid"
-if ! ctl health --wait 30 >/dev/null 2>&1; then
+# Poll the gRPC health check, and give up at once if the process has exited (e.g. port in use).
+serving=0
+for _ in $(seq 1 150); do
   if ! kill -0 "$MEMBERSHIP_PID" 2>/dev/null; then
     tail -n 20 "$MEMBERSHIP_LOG" >&2
     die "membership exited (is port $PORT in use? try --port)"
   fi
+  if ctl --timeout 1 health >/dev/null 2>&1; then serving=1 && break; fi
+  sleep 0.2
+done
+if [ "$serving" -ne 1 ]; then
   tail -n 20 "$MEMBERSHIP_LOG" >&2
   die "membership is not SERVING after 30 s"
 fi

@@ -45,6 +45,7 @@ absl::Status ImportRange(mv1::MembershipService::Stub& stub, const ScenarioEnv& 
     }
     const int64_t end = std::min(first + count, i + plan.rows_per_message);
     for (; i < end; ++i) FillRow(i, message.add_rows());
+    message.set_end_of_import(i == first + count);
     if (!writer->Write(message)) break;  // the server ended the call; Finish says why
   }
   writer->WritesDone();
@@ -78,8 +79,8 @@ absl::StatusOr<ImportTotals> RunImport(const ChannelSet& channels, const Scenari
                                        const ImportPlan& plan) {
   // Slices no larger than an even share per stream, so small imports use every stream too.
   const int streams = std::max(1, plan.streams);
-  const int64_t per_call = std::max<int64_t>(
-      1, std::min(plan.rows_per_call, (plan.rows + streams - 1) / streams));
+  const int64_t per_call =
+      std::max<int64_t>(1, std::min(plan.rows_per_call, (plan.rows + streams - 1) / streams));
   // Work queue of slices; streams take the next slice when done.
   std::atomic<int64_t> next_slice{0};
   const int64_t slices = (plan.rows + per_call - 1) / per_call;

@@ -24,7 +24,7 @@ absl::StatusOr<Scenario> MakeHealthScenario(const ScenarioEnv& env) {
       return absl::UnavailableError(absl::StrCat("health check of ", env.channels->target(),
                                                  " failed: ", status.error_message()));
     }
-    if (response.status() != HealthCheckResponse::SERVING) {
+    if (env.require_serving && response.status() != HealthCheckResponse::SERVING) {
       return absl::FailedPreconditionError(
           absl::StrCat(env.channels->target(), " is not SERVING (is its Redis up?)"));
     }

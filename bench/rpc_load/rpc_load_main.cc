@@ -43,6 +43,7 @@ struct GlobalFlags {
   std::string json_out;
   std::string md_out;
   std::string note;
+  bool allow_not_serving = false;
 };
 
 struct RunFlags {
@@ -86,6 +87,7 @@ ScenarioEnv MakeEnv(const GlobalFlags& g, const ChannelSet& channels) {
   env.tenant = g.tenant;
   env.timeout = absl::Milliseconds(g.timeout_ms);
   env.run_id = RandomRunId();
+  env.require_serving = !g.allow_not_serving;
   return env;
 }
 
@@ -307,6 +309,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 256));
   app.add_option("--timeout-ms", g.timeout_ms, "deadline per call")->capture_default_str();
   app.add_option("--note", g.note, "label printed with every figure, e.g. contacts=10^6");
+  app.add_flag("--allow-not-serving", g.allow_not_serving,
+               "measure even if health says NOT_SERVING (fault experiments)");
   app.add_option("--json-out", g.json_out, "append one JSON object per figure");
   app.add_option("--md-out", g.md_out, "append one markdown table row per figure");
 

@@ -29,6 +29,7 @@ struct ScenarioEnv {
   absl::Duration timeout = absl::Seconds(10);  // per-call deadline
   int page_size = 20;                          // rank-contacts
   std::string run_id;           // unique per process: request ids and handles of created members
+  bool require_serving = true;  // health: refuse to measure a NOT_SERVING server
   std::string generic_method;   // generic: "/package.Service/Method"
   std::string generic_request;  // generic: request in text format
 };

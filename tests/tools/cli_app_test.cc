@@ -284,7 +284,7 @@ TEST_F(CliAppTest, CheckEntitlementPrintsFalseExplicitlyInJson) {
   const CliRun run =
       Run({"-o", "json", "entitlements", "check", "--member", "m_1", "--program", "deep-work"});
   EXPECT_EQ(run.exit_code, kExitOk) << run.err;
-  EXPECT_EQ(run.out, "{\n \"entitled\": false,\n \"order_id\": \"\"\n}\n");
+  EXPECT_EQ(run.out, "{\n \"entitled\": false,\n \"orderId\": \"\"\n}\n");
 }
 
 TEST_F(CliAppTest, HealthReportsServing) {
@@ -340,7 +340,7 @@ TEST_F(CliAppTest, ImportJsonSummaryUsesFileRowNumbers) {
   const std::string path = WriteTempFile("name,email\nA,a@x.io\nB,broken\nA again,a@x.io\n");
   const CliRun run = Run({"-o", "json", "import", "contacts", path});
   EXPECT_EQ(run.exit_code, kExitOk) << run.err;
-  EXPECT_THAT(run.out, HasSubstr("\"rows_received\": \"3\""));
+  EXPECT_THAT(run.out, HasSubstr("\"rowsReceived\": \"3\""));
   EXPECT_THAT(run.out, HasSubstr("\"created\": \"1\""));
   EXPECT_THAT(run.out, HasSubstr("\"merged\": \"1\""));
   EXPECT_THAT(run.out, HasSubstr("\"row\": \"2\""));

@@ -35,7 +35,7 @@ TEST(ExitCodesTest, TransportFailuresAreDistinctFromServerErrors) {
   EXPECT_EQ(kExitTransport, 4);
 }
 
-TEST(JsonOutputTest, UsesProtoFieldNamesKeepsUtf8AndPrintsZeroValues) {
+TEST(JsonOutputTest, CanonicalNamesKeepUtf8AndPrintZeroValues) {
   v1::Member member;
   member.set_id("m_1");
   member.set_name("王小明");
@@ -45,12 +45,12 @@ TEST(JsonOutputTest, UsesProtoFieldNamesKeepsUtf8AndPrintsZeroValues) {
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_NE(json->find("\"name\": \"王小明\""), std::string::npos) << *json;
   EXPECT_NE(json->find("\"stage\": \"STAGE_LEAD\""), std::string::npos) << *json;
-  EXPECT_NE(json->find("\"wechat_id\": \"\""), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"wechatId\": \"\""), std::string::npos) << *json;
   EXPECT_NE(json->find("\"tags\": [\n  \"深度工作\"\n ]"), std::string::npos) << *json;
   EXPECT_EQ(json->back(), '\n');
 
   v1::CheckEntitlementResponse not_entitled;
-  EXPECT_EQ(*ToJson(not_entitled), "{\n \"entitled\": false,\n \"order_id\": \"\"\n}\n");
+  EXPECT_EQ(*ToJson(not_entitled), "{\n \"entitled\": false,\n \"orderId\": \"\"\n}\n");
 }
 
 TEST(ProgressLineTest, RendersBarPercentAndRows) {

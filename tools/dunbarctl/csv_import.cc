@@ -75,7 +75,6 @@ ImportOutcome CsvImport::Send(v1::MembershipService::StubInterface& stub, grpc::
   header->set_tenant(options_.tenant);
   header->set_request_id(options_.request_id);
   header->set_default_country(options_.default_country);
-  bool header_sent = false;
 
   auto flush = [&]() {
     if (stream_broken) return;
@@ -83,7 +82,6 @@ ImportOutcome CsvImport::Send(v1::MembershipService::StubInterface& stub, grpc::
       stream_broken = true;  // Finish() below says why
       return;
     }
-    header_sent = true;
     message.Clear();
   };
 
@@ -109,7 +107,11 @@ ImportOutcome CsvImport::Send(v1::MembershipService::StubInterface& stub, grpc::
     }
     if (progress) progress(reader_.bytes_consumed(), rows_read);
   }
-  if (!stream_broken && (message.rows_size() > 0 || !header_sent)) flush();
+  // The end marker lets the server tell a finished import from a stream cut short.
+  if (!stream_broken) {
+    message.set_end_of_import(true);
+    flush();
+  }
   if (!stream_broken) writer->WritesDone();
   outcome.rpc = writer->Finish();
   outcome.rows_sent = static_cast<int64_t>(sent.size());

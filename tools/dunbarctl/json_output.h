@@ -1,9 +1,9 @@
-// --output json: one JSON document per command, the proto3 JSON mapping of the response message,
-// with field names as written in the .proto (snake_case, the same names as the CSV columns),
-// enums by name, and zero values printed (so `"entitled": false` is explicit). UTF-8 text, such as
-// Chinese names, is emitted as is.
+// --output json: one JSON document per command, the canonical proto3 JSON mapping of the response
+// message (lowerCamelCase names as gRPC JSON tools expect, enums by name, int64 as strings), with
+// zero values printed so `"entitled": false` is explicit. UTF-8 text, such as Chinese names, is
+// emitted as is.
 //
-//   ToJson(member)  // {"id": "01J...", "name": "王小明", "stage": "STAGE_LEAD", ...}
+//   ToJson(member)  // {"id": "01J...", "name": "王小明", "wechatId": "", ...}
 #pragma once
 
 #include <string>
