@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/json_log.h"
+#include "common/status/grpc_status.h"
 
 namespace dunbar::server {
 namespace {
@@ -96,7 +97,7 @@ class RpcLogInterceptor final : public grpc::experimental::Interceptor {
     const double latency_ms = absl::ToDoubleMilliseconds(absl::Now() - start_);
     nlohmann::json fields = {
         {"method", method_},
-        {"code", absl::StatusCodeToString(static_cast<absl::StatusCode>(code))},
+        {"code", GrpcCodeName(code)},
         // Microsecond resolution is plenty and keeps lines short.
         {"latency_ms", static_cast<double>(static_cast<int64_t>(latency_ms * 1000)) / 1000},
     };

@@ -4,6 +4,11 @@
 
 namespace dunbar {
 
+// The two code enums share values, so abseil's table of names serves gRPC codes too.
+std::string GrpcCodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
+
 // absl::StatusCode and grpc::StatusCode share numeric values (both are the canonical codes).
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;

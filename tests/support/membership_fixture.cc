@@ -9,6 +9,7 @@
 #include "common/log/json_log.h"
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
+#include "common/status/grpc_status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace grpc {
@@ -159,9 +160,7 @@ void MembershipIntegrationTest::SetUp() {
 
 // ---- Helpers ----
 
-std::string CodeName(grpc::StatusCode code) {
-  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
-}
+std::string CodeName(grpc::StatusCode code) { return GrpcCodeName(code); }
 
 std::string NewRequestId() {
   static std::atomic<int64_t> next{1};

@@ -23,7 +23,7 @@ inline constexpr int kExitRpcError = 3;
 inline constexpr int kExitTransport = 4;
 
 // "NOT_FOUND", "UNAVAILABLE", ... (the canonical names).
-absl::string_view StatusCodeName(grpc::StatusCode code);
+std::string StatusCodeName(grpc::StatusCode code);
 
 // "error: <CODE>: <message>" (without a trailing newline); "error: <CODE>" if no message.
 std::string FormatError(grpc::StatusCode code, absl::string_view message);
