@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds dunbar and runs the whole test suite on a fresh Debian 12 machine.
 #
-#   tools/run-tests.sh                 # default + asan presets (what CI runs)
+#   tools/run-tests.sh                 # default, asan and tsan presets (what CI runs)
 #   tools/run-tests.sh default         # one preset
 #   tools/run-tests.sh default tsan    # any list of: default asan tsan
 #
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 presets=("$@")
-if [ ${#presets[@]} -eq 0 ]; then presets=(default asan); fi
+if [ ${#presets[@]} -eq 0 ]; then presets=(default asan tsan); fi
 
 tools/install-deps.sh
 
