@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "bench/rpc_load/member_ids.h"
 #include "common/client/grpc_client.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
 
@@ -19,35 +20,12 @@ namespace mv1 = ::dunbar::membership::v1;
 constexpr mv1::InteractionKind kKinds[] = {mv1::LIKED, mv1::COMMENTED, mv1::REPLIED, mv1::ATTENDED,
                                            mv1::REFERRED};
 
-absl::StatusOr<std::vector<std::string>> FirstMemberIds(const ChannelSet& channels,
-                                                        const ScenarioEnv& env, int want) {
-  auto stub = mv1::MembershipService::NewStub(channels.ForClient(0));
-  std::vector<std::string> ids;
-  std::string page_token;
-  while (static_cast<int>(ids.size()) < want) {
-    mv1::ListMembersRequest request;
-    request.set_tenant(env.tenant);
-    request.set_page_size(500);
-    request.set_page_token(page_token);
-    mv1::ListMembersResponse response;
-    auto context = client::NewCallContext(env.timeout, env.token);
-    grpc::Status status = stub->ListMembers(context.get(), request, &response);
-    if (!status.ok()) {
-      return absl::UnavailableError(absl::StrCat("ListMembers failed: ", status.error_message()));
-    }
-    for (const auto& m : response.members()) ids.push_back(m.id());
-    page_token = response.next_page_token();
-    if (page_token.empty()) break;
-  }
-  if (static_cast<int>(ids.size()) > want) ids.resize(want);
-  return ids;
-}
-
 }  // namespace
 
 absl::StatusOr<int64_t> WarmContacts(const ChannelSet& channels, const ScenarioEnv& env,
                                      const WarmPlan& plan) {
-  auto ids = FirstMemberIds(channels, env, plan.members);
+  auto stub = mv1::MembershipService::NewStub(channels.ForClient(0));
+  auto ids = ListMemberIds(*stub, env, plan.members);
   if (!ids.ok()) return ids.status();
   if (static_cast<int>(ids->size()) < plan.members) {
     return absl::FailedPreconditionError(absl::StrCat("tenant \"", env.tenant, "\" has only ",
