@@ -5,12 +5,9 @@
 local now, request_id, fingerprint, ttl, max_len, id =
   ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 
-local answer, conflict_error = idem_lookup(request_id, fingerprint)
-if conflict_error then
-  return conflict_error
-end
-if answer then
-  return replay_snapshot(answer)
+local replay = idem_replay(request_id, fingerprint, replay_snapshot)
+if replay then
+  return replay
 end
 
 local fields = read_pairs(8)

@@ -7,12 +7,9 @@
 local request_id, fingerprint, ttl, max_len, id = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 local key = member_key(id)
 
-local answer, conflict_error = idem_lookup(request_id, fingerprint)
-if conflict_error then
-  return conflict_error
-end
-if answer then
-  return tonumber(answer)
+local replay = idem_replay(request_id, fingerprint, tonumber)
+if replay then
+  return replay
 end
 
 local current = redis.call('HMGET', key, 'id', 'phone', 'wechat_id', 'email', 'stage', 'tags',

@@ -58,6 +58,20 @@ local function idem_lookup(request_id, fingerprint)
   return string.sub(record, sep + 1)
 end
 
+-- What a mutation script returns at once, before touching anything: the recorded answer of a
+-- retry (passed through `decode`), or the error for a request id reused by another request; nil for
+-- a new request, which goes ahead.
+local function idem_replay(request_id, fingerprint, decode)
+  local answer, conflict_error = idem_lookup(request_id, fingerprint)
+  if conflict_error then
+    return conflict_error
+  end
+  if answer then
+    return decode(answer)
+  end
+  return nil
+end
+
 local function idem_store(request_id, fingerprint, answer, ttl_ms)
   if request_id ~= '' then
     redis.call('SET', P .. 'req:' .. request_id, fingerprint .. '\n' .. answer, 'PX', ttl_ms)

@@ -15,12 +15,9 @@ local id, entry, kind, at, term, contacted, keep =
   ARGV[7], ARGV[8], ARGV[9], tonumber(ARGV[10]), ARGV[11], ARGV[12], tonumber(ARGV[13])
 local key = member_key(id)
 
-local answer, conflict_error = idem_lookup(request_id, fingerprint)
-if conflict_error then
-  return conflict_error
-end
-if answer then
-  return answer
+local replay = idem_replay(request_id, fingerprint, tostring)
+if replay then
+  return replay
 end
 local cur = redis.call('HMGET', key, 'id', 'interacted', 'contacted', 'ws', 'dnc')
 if not cur[1] then

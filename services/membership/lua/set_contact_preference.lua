@@ -7,12 +7,9 @@ local now, request_id, fingerprint, ttl, max_len = ARGV[2], ARGV[3], ARGV[4], AR
 local id, dnc, reason, channel = ARGV[7], ARGV[8], ARGV[9], ARGV[10]
 local key = member_key(id)
 
-local answer, conflict_error = idem_lookup(request_id, fingerprint)
-if conflict_error then
-  return conflict_error
-end
-if answer then
-  return replay_snapshot(answer)
+local replay = idem_replay(request_id, fingerprint, replay_snapshot)
+if replay then
+  return replay
 end
 local cur = redis.call('HMGET', key, 'id', 'ws')
 if not cur[1] then
