@@ -8,13 +8,12 @@
 #include <iostream>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "common/auth/token_store.h"
 #include "common/redis/redis_client.h"
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
+#include "common/validation/validation.h"
 #include "services/membership/membership_server.h"
-#include "services/membership/region_code.h"
 
 namespace {
 
@@ -51,11 +50,10 @@ int main(int argc, char** argv) {
     return Fail("bad configuration",
                 absl::InvalidArgumentError("--warmth-half-life-days: must be in (0, 3650]"));
   }
-  options.default_country = absl::AsciiStrToUpper(options.default_country);
-  if (!dunbar::membership::IsKnownRegion(options.default_country)) {
-    return Fail("bad configuration",
-                absl::InvalidArgumentError("--default-country: not a known region like CN or US"));
-  }
+  auto country =
+      dunbar::validation::ValidateCountryCode("--default-country", options.default_country);
+  if (!country.ok()) return Fail("bad configuration", country.status());
+  options.default_country = *country;
   options.warmth_half_life = absl::Hours(24) * half_life_days;
 
   auto redis = dunbar::redis::RedisClient::Connect(config.redis);

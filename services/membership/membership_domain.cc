@@ -12,7 +12,6 @@
 #include "services/membership/interaction_codec.h"
 #include "services/membership/member_validation.h"
 #include "services/membership/page_token.h"
-#include "services/membership/region_code.h"
 #include "services/membership/request_fingerprint.h"
 #include "services/membership/timestamps.h"
 #include "services/membership/warmth.h"
@@ -228,11 +227,8 @@ absl::StatusOr<std::unique_ptr<ContactImport>> MembershipDomain::StartImport(
   }
   std::string country = options_.default_country;
   if (!header.default_country().empty()) {
-    country = absl::AsciiStrToUpper(header.default_country());
-    if (!IsKnownRegion(country)) {
-      return absl::InvalidArgumentError(
-          "header.default_country: not a known ISO 3166 alpha-2 region like CN or US");
-    }
+    DUNBAR_ASSIGN_OR_RETURN(country, validation::ValidateCountryCode("header.default_country",
+                                                                     header.default_country()));
   }
   return std::make_unique<ContactImport>(*store_, tenant, std::move(country), options_.clock,
                                          options_.import);

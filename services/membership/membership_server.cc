@@ -3,10 +3,11 @@
 #include <utility>
 
 #include "common/log/json_log.h"
+#include "common/status/status_macros.h"
+#include "common/validation/validation.h"
 #include "services/membership/member_store.h"
 #include "services/membership/membership_domain.h"
 #include "services/membership/membership_grpc_service.h"
-#include "services/membership/region_code.h"
 
 namespace dunbar::membership {
 namespace {
@@ -26,10 +27,8 @@ class MembershipServerImpl final : public MembershipServer {
 };
 
 absl::Status ValidateOptions(const MembershipOptions& options) {
-  if (!IsKnownRegion(options.default_country)) {
-    return absl::InvalidArgumentError(
-        "default_country: not a known upper-case ISO 3166 alpha-2 region like CN");
-  }
+  DUNBAR_RETURN_IF_ERROR(
+      validation::ValidateCountryCode("default_country", options.default_country).status());
   if (options.warmth_half_life <= absl::ZeroDuration()) {
     return absl::InvalidArgumentError("warmth_half_life: must be positive");
   }
