@@ -110,6 +110,21 @@ class ImportTest : public MembershipIntegrationTest {
     EXPECT_TRUE(all.ok()) << all.status();
     return all.ok() ? *all : std::vector<mv1::Member>{};
   }
+  // No phone, email or WeChat id on two members, and the phones are exactly people 0..count-1
+  // of the file's `phone_prefix`.
+  static void ExpectOneMemberPerHandle(const std::vector<mv1::Member>& all, int phone_prefix,
+                                       int count) {
+    std::set<std::string> phones, emails, wechats;
+    for (const auto& m : all) {
+      EXPECT_TRUE(phones.insert(m.phone()).second) << "phone on two members: " << m.phone();
+      EXPECT_TRUE(emails.insert(m.email()).second) << "email on two members: " << m.email();
+      EXPECT_TRUE(wechats.insert(m.wechat_id()).second)
+          << "wechat on two members: " << m.wechat_id();
+    }
+    std::set<std::string> expected_phones;
+    for (int i = 0; i < count; ++i) expected_phones.insert(E164(phone_prefix, i));
+    EXPECT_EQ(phones, expected_phones);
+  }
   static mv1::Member ByPhone(const std::string& phone) {
     mv1::Member m;
     EXPECT_GRPC_OK(FindByHandle(fixture(), mv1::HANDLE_PHONE, phone, &m)) << phone;
@@ -134,15 +149,7 @@ TEST_F(ImportTest, TenThousandRowsWithTwentyPercentRepeatsCreateAndMergeExactly)
   // Every person exactly once, every handle on one member.
   std::vector<mv1::Member> all = AllMembers();
   EXPECT_THAT(all, SizeIs(8000));
-  std::set<std::string> phones, emails, wechats;
-  for (const auto& m : all) {
-    EXPECT_TRUE(phones.insert(m.phone()).second) << "phone on two members: " << m.phone();
-    EXPECT_TRUE(emails.insert(m.email()).second) << "email on two members: " << m.email();
-    EXPECT_TRUE(wechats.insert(m.wechat_id()).second) << "wechat on two members: " << m.wechat_id();
-  }
-  std::set<std::string> expected_phones;
-  for (int i = 0; i < 8000; ++i) expected_phones.insert(E164(139, i));
-  EXPECT_EQ(phones, expected_phones);
+  ExpectOneMemberPerHandle(all, 139, 8000);
 
   // Merged people: tags unioned, the earliest connection point kept; handles untouched.
   struct Expect {
@@ -520,15 +527,7 @@ TEST_F(ImportTest, ConcurrentOverlappingImportsNeverDuplicateAPerson) {
 
   std::vector<mv1::Member> all = AllMembers();
   EXPECT_THAT(all, SizeIs(10000));
-  std::set<std::string> phones, emails, wechats;
-  for (const auto& m : all) {
-    EXPECT_TRUE(phones.insert(m.phone()).second) << "phone on two members: " << m.phone();
-    EXPECT_TRUE(emails.insert(m.email()).second) << "email on two members: " << m.email();
-    EXPECT_TRUE(wechats.insert(m.wechat_id()).second) << "wechat on two members: " << m.wechat_id();
-  }
-  std::set<std::string> expected_phones;
-  for (int i = 0; i < 10000; ++i) expected_phones.insert(E164(137, i));
-  EXPECT_EQ(phones, expected_phones);
+  ExpectOneMemberPerHandle(all, 137, 10000);
 
   // Shared people carry both files' tags and are one member under every handle.
   for (int i = 0; i < 2000; i += 97) {
