@@ -4,7 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 

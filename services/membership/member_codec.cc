@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

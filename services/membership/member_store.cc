@@ -7,7 +7,7 @@
 #include "common/status/status_macros.h"
 #include "membership_lib_embedded.h"
 #include "services/membership/interaction_codec.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

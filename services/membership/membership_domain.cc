@@ -11,9 +11,7 @@
 #include "common/validation/validation.h"
 #include "services/membership/interaction_codec.h"
 #include "services/membership/member_validation.h"
-#include "services/membership/page_token.h"
-#include "services/membership/request_fingerprint.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 #include "services/membership/warmth.h"
 
 namespace dunbar::membership {

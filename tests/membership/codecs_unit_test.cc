@@ -7,9 +7,7 @@
 
 #include "services/membership/interaction_codec.h"
 #include "services/membership/member_codec.h"
-#include "services/membership/page_token.h"
-#include "services/membership/request_fingerprint.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

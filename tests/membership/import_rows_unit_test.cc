@@ -6,7 +6,7 @@
 
 #include "services/membership/contact_import.h"
 #include "services/membership/member_validation.h"
-#include "services/membership/timestamps.h"
+#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

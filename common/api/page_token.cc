@@ -1,11 +1,11 @@
-#include "services/membership/page_token.h"
+#include "common/api/page_token.h"
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 
-namespace dunbar::membership {
+namespace dunbar::api {
 namespace {
 
 constexpr size_t kMaxTokenLength = 2048;
@@ -40,4 +40,4 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(std::string_view kind,
   return parts;
 }
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api

@@ -12,8 +12,8 @@
 
 #include <string>
 
-namespace dunbar::membership {
+namespace dunbar::api {
 
 std::string RequestFingerprint(const google::protobuf::Message& request);
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api

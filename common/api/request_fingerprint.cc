@@ -1,11 +1,11 @@
-#include "services/membership/request_fingerprint.h"
+#include "common/api/request_fingerprint.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include "common/auth/token_store.h"
 
-namespace dunbar::membership {
+namespace dunbar::api {
 namespace {
 
 std::string DeterministicBytes(const google::protobuf::Message& message) {
@@ -27,4 +27,4 @@ std::string RequestFingerprint(const google::protobuf::Message& request) {
   return auth::Sha256Hex(bytes);
 }
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api

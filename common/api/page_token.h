@@ -13,12 +13,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace dunbar::membership {
-
-// Kinds used by the membership lists.
-inline constexpr std::string_view kMembersToken = "m";
-inline constexpr std::string_view kInteractionsToken = "i";
-inline constexpr std::string_view kRankToken = "r";
+namespace dunbar::api {
 
 // Fields must not contain '\n'.
 std::string EncodePageToken(std::string_view kind, const std::vector<std::string>& fields);
@@ -28,4 +23,4 @@ absl::StatusOr<std::vector<std::string>> DecodePageToken(std::string_view kind,
                                                          std::string_view token,
                                                          size_t field_count);
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api

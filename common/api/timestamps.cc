@@ -1,6 +1,6 @@
-#include "services/membership/timestamps.h"
+#include "common/api/timestamps.h"
 
-namespace dunbar::membership {
+namespace dunbar::api {
 
 int64_t TimestampToMillis(const google::protobuf::Timestamp& timestamp) {
   return timestamp.seconds() * 1000 + timestamp.nanos() / 1000000;
@@ -21,4 +21,4 @@ google::protobuf::Timestamp TimestampFromMillis(int64_t millis) {
 
 int64_t TimeToMillis(absl::Time time) { return absl::ToUnixMillis(time); }
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api

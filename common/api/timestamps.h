@@ -11,10 +11,10 @@
 
 #include "absl/time/time.h"
 
-namespace dunbar::membership {
+namespace dunbar::api {
 
 int64_t TimestampToMillis(const google::protobuf::Timestamp& timestamp);
 google::protobuf::Timestamp TimestampFromMillis(int64_t millis);
 int64_t TimeToMillis(absl::Time time);
 
-}  // namespace dunbar::membership
+}  // namespace dunbar::api
