@@ -5,7 +5,7 @@
 #   bench/run-benchmarks.sh                          # build into build/bench, run all (~8 min)
 #   DURATION_S=2 BIG_CONTACTS=100000 bench/run-benchmarks.sh   # quick smoke run
 #   SKIP_BUILD=1 BUILD_DIR=build/default bench/run-benchmarks.sh
-#   ONLY=model bench/run-benchmarks.sh               # one section: model | crud | rank | import | fsync
+#   ONLY=model bench/run-benchmarks.sh  # one section: model | crud | rank | import | fsync | enroll
 #
 # Output goes to $OUT_DIR (default: a new /tmp/dunbar-bench-results.XXXX): results.md (the
 # markdown rows with the command above each table), results.jsonl (one JSON object per figure),
@@ -22,6 +22,8 @@ BIG_CONTACTS=${BIG_CONTACTS:-1000000}
 IMPORT_ROWS=${IMPORT_ROWS:-100000}
 IMPORT_STREAMS=${IMPORT_STREAMS:-4}
 WARM_MEMBERS=${WARM_MEMBERS:-2000}
+ENROLL_MEMBERS=${ENROLL_MEMBERS:-120000}  # members each enroll figure may enrol (one each)
+ENROLL_COLD_MEMBERS=${ENROLL_COLD_MEMBERS:-40000}
 MODEL_ROUNDS=${MODEL_ROUNDS:-2}  # sync/callback comparison rounds, interleaved
 ONLY=${ONLY:-all}
 OUT_DIR=${OUT_DIR:-$(mktemp -d /tmp/dunbar-bench-results.XXXXXX)}
@@ -172,16 +174,18 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   say "building rpc_load, echo_server and membership into $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target rpc_load echo_server membership >/dev/null
+  cmake --build "$BUILD_DIR" -j2 --target rpc_load echo_server membership cohort >/dev/null
 fi
 RPC_LOAD=$BUILD_DIR/bench/rpc_load
 ECHO_SERVER=$BUILD_DIR/bench/echo_server
 MEMBERSHIP=$BUILD_DIR/services/membership/membership
+COHORT=$BUILD_DIR/services/cohort/cohort
 
 # A service token (acts for any tenant named in the request), stored hashed as the server expects.
 TOKEN="dbr_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 printf '%s service *\n' "$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)" >"$WORK/tokens"
 export DUNBAR_TOKEN=$TOKEN
+printf '%s\n' "$TOKEN" >"$WORK/service-token"  # what cohort presents to membership
 
 {
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -297,6 +301,41 @@ if want fsync; then
       --clients 1,16 "${common_run_args[@]}"
     stop "$SERVER_PID" "$REDIS_PID"
   done
+fi
+
+# --- 6. Cohort: Enroll with 1, 16, 64 clients; appendfsync everysec vs always -------------------
+# Membership and cohort each on their own Redis (each service owns its keyspace). Members are
+# imported first; the enroll figure warms the admission cache, then every measured call is a
+# member's first enrolment in a capacity-150 AUTO_OPEN_NEXT programme (batches roll over).
+if want enroll; then
+  section "Cohort: Enroll (cached admission) vs the health baseline"
+  start_redis enroll-membership-redis
+  MEMBERSHIP_REDIS_PID=$REDIS_PID
+  start_server membership-enroll "$MEMBERSHIP" --redis-url "$REDIS_URL" --tokens-file "$WORK/tokens"
+  MEMBERSHIP_ADDR=$ADDR
+  MEMBERSHIP_PID=$SERVER_PID
+  run_import --tenant bench-enroll --note "seed members" import \
+    --rows "$ENROLL_MEMBERS" --streams "$IMPORT_STREAMS"
+  # The cold figure needs members the cohort service has never seen: a tenant of their own.
+  run_import --tenant bench-enroll-cold --note "seed members" import \
+    --rows "$ENROLL_COLD_MEMBERS" --streams "$IMPORT_STREAMS"
+  for fsync in everysec always; do
+    start_redis "enroll-cohort-$fsync" --appendfsync "$fsync"
+    start_server "cohort-$fsync" "$COHORT" --redis-url "$REDIS_URL" --tokens-file "$WORK/tokens" \
+      --membership-addr "$MEMBERSHIP_ADDR" --membership-token-file "$WORK/service-token"
+    clients=1,16,64
+    [[ $fsync == always ]] && clients=1,16
+    run_figures --tenant bench-enroll --note "appendfsync=$fsync" run --figure enroll \
+      --membership-addr "$MEMBERSHIP_ADDR" --enroll-members "$ENROLL_MEMBERS" --clients "$clients" \
+      "${common_run_args[@]}"
+    if [[ $fsync == everysec ]]; then
+      run_figures --tenant bench-enroll-cold --note "cold: every call asks membership" run \
+        --figure enroll --no-enroll-warm --membership-addr "$MEMBERSHIP_ADDR" \
+        --enroll-members "$ENROLL_COLD_MEMBERS" --clients 16 "${common_run_args[@]}"
+    fi
+    stop "$SERVER_PID" "$REDIS_PID"
+  done
+  stop "$MEMBERSHIP_PID" "$MEMBERSHIP_REDIS_PID"
 fi
 
 md ""

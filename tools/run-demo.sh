@@ -1,30 +1,35 @@
 #!/usr/bin/env bash
-# The local demo (README command (a)): installs the Debian packages, builds the membership service
-# and the dunbarctl CLI, starts a private redis-server (AOF on, data in ./.run/redis) and the
-# membership service on 127.0.0.1, then walks through a short session with the CLI: create members,
-# import tools/demo-contacts.csv, record interactions, list members, show the warm list, grant an
-# entitlement. Everything it starts is stopped when it exits (or on Ctrl-C).
+# The local demo (README command (a)): installs the Debian packages, builds the membership and
+# cohort services and the dunbarctl CLI, starts a private redis-server (AOF on, data in ./.run/redis),
+# membership and cohort on 127.0.0.1, then walks through a short session with the CLI: create
+# members, import tools/demo-contacts.csv, record interactions, show the warm list, grant an
+# entitlement, then sell a programme in batches of 2 (enrolments roll into batch 2), queue buyers
+# on a waitlist programme, and show rosters and stats. Everything it starts is stopped when it
+# exits (or on Ctrl-C).
 #
 #   tools/run-demo.sh                    # demo, then stop everything
-#   tools/run-demo.sh --keep-running     # leave Redis + membership up until Ctrl-C
-#   tools/run-demo.sh --port 50061       # gRPC port (default 50051, env DUNBAR_DEMO_PORT)
+#   tools/run-demo.sh --keep-running     # leave Redis + the services up until Ctrl-C
+#   tools/run-demo.sh --port 50061       # membership port (default 50051, env DUNBAR_DEMO_PORT)
+#   tools/run-demo.sh --cohort-port 50062  # cohort port (default 50052, env DUNBAR_DEMO_COHORT_PORT)
 #   tools/run-demo.sh --skip-build       # reuse the binaries already built
 #
-# Running it again is safe: data persists in ./.run, the demo token is reused, creations carry
-# request ids (or are found by handle), the import merges by phone/WeChat id/email, and each demo
-# interaction is recorded only if the member does not have it yet.
+# Running it again is safe: data persists in ./.run, the demo tokens are reused, creations carry
+# request ids (or are found by handle or name), the import merges by phone/WeChat id/email, each
+# demo interaction is recorded only if the member does not have it yet, and enrolling again
+# answers ALREADY_ENROLLED.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 PORT="${DUNBAR_DEMO_PORT:-50051}"
+COHORT_PORT="${DUNBAR_DEMO_COHORT_PORT:-50052}"
 KEEP_RUNNING=0
 SKIP_BUILD=0
 BUILD_DIR="${DUNBAR_DEMO_BUILD_DIR:-$ROOT/build/default}"
 TENANT="demo"
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -32,6 +37,8 @@ while [ $# -gt 0 ]; do
     --skip-build) SKIP_BUILD=1 ;;
     --port) PORT="${2:?--port needs a value}"; shift ;;
     --port=*) PORT="${1#--port=}" ;;
+    --cohort-port) COHORT_PORT="${2:?--cohort-port needs a value}"; shift ;;
+    --cohort-port=*) COHORT_PORT="${1#--cohort-port=}" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-demo: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -40,6 +47,10 @@ done
 case "$PORT" in
   ''|*[!0-9]*) echo "run-demo: --port must be a number, got '$PORT'" >&2; exit 2 ;;
 esac
+case "$COHORT_PORT" in
+  ''|*[!0-9]*) echo "run-demo: --cohort-port must be a number, got '$COHORT_PORT'" >&2; exit 2 ;;
+esac
+[ "$PORT" != "$COHORT_PORT" ] || { echo "run-demo: --port and --cohort-port must differ" >&2; exit 2; }
 
 RUN_DIR="$ROOT/.run"
 REDIS_DIR="$RUN_DIR/redis"
@@ -47,6 +58,9 @@ TOKENS_FILE="$RUN_DIR/tokens"
 TOKEN_SAVE="$RUN_DIR/demo-operator.token"
 MEMBERSHIP_LOG="$RUN_DIR/membership.log"
 MEMBERSHIP_BIN="$BUILD_DIR/services/membership/membership"
+SERVICE_TOKEN_FILE="$RUN_DIR/cohort-service.token"
+COHORT_LOG="$RUN_DIR/cohort.log"
+COHORT_BIN="$BUILD_DIR/services/cohort/cohort"
 DUNBARCTL_BIN="$BUILD_DIR/tools/dunbarctl/dunbarctl"
 
 bold() { if [ -t 1 ]; then printf '\033[1m%s\033[0m\n' "$*"; else printf '%s\n' "$*"; fi; }
@@ -55,6 +69,7 @@ die() { echo "run-demo: $*" >&2; exit 1; }
 
 # ---- cleanup: stop what we started, in reverse order --------------------------------------------
 MEMBERSHIP_PID=""
+COHORT_PID=""
 REDIS_PID=""
 stop_process() {  # stop_process NAME PID: SIGTERM, wait up to 15 s, then SIGKILL
   local name="$1" pid="$2"
@@ -72,7 +87,9 @@ stop_process() {  # stop_process NAME PID: SIGTERM, wait up to 15 s, then SIGKIL
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "$MEMBERSHIP_PID$REDIS_PID" ]; then echo; bold "== stopping"; fi
+  if [ -n "$COHORT_PID$MEMBERSHIP_PID$REDIS_PID" ]; then echo; bold "== stopping"; fi
+  stop_process cohort "$COHORT_PID"
+  rm -f "$RUN_DIR/cohort.pid"
   stop_process membership "$MEMBERSHIP_PID"
   rm -f "$RUN_DIR/membership.pid"
   stop_process redis-server "$REDIS_PID"
@@ -86,11 +103,12 @@ trap 'exit 143' TERM
 if [ "$SKIP_BUILD" -eq 0 ]; then
   step "installing dependencies (tools/install-deps.sh)"
   "$ROOT/tools/install-deps.sh"
-  step "building membership and dunbarctl (preset default)"
+  step "building membership, cohort and dunbarctl (preset default)"
   cmake --preset default >/dev/null
-  cmake --build --preset default -j2 --target membership dunbarctl
+  cmake --build --preset default -j2 --target membership cohort dunbarctl
 fi
 [ -x "$MEMBERSHIP_BIN" ] || die "$MEMBERSHIP_BIN is missing (build it, or drop --skip-build)"
+[ -x "$COHORT_BIN" ] || die "$COHORT_BIN is missing (build it, or drop --skip-build)"
 [ -x "$DUNBARCTL_BIN" ] || die "$DUNBARCTL_BIN is missing (build it, or drop --skip-build)"
 command -v redis-server >/dev/null || die "redis-server not found (run tools/install-deps.sh)"
 
@@ -111,6 +129,7 @@ stop_leftover() {  # stop_leftover NAME PIDFILE
   fi
   rm -f "$pidfile"
 }
+stop_leftover cohort "$RUN_DIR/cohort.pid"
 stop_leftover membership "$RUN_DIR/membership.pid"
 stop_leftover redis-server "$REDIS_DIR/redis.pid"
 # A unix socket keeps Redis off the network; its path must fit in sun_path (108 bytes), so a very
@@ -128,7 +147,7 @@ else
 fi
 rm -f "$SOCKET"
 # Services run in their own session (setsid), so a Ctrl-C reaches only this script, whose trap then
-# stops them in order: membership drains first, then Redis flushes its AOF.
+# stops them in order: cohort and membership drain first, then Redis flushes its AOF.
 setsid redis-server "${REDIS_LISTEN[@]}" --dir "$REDIS_DIR" --appendonly yes --appendfsync everysec \
   --save "" --daemonize no --pidfile "$REDIS_DIR/redis.pid" --logfile "$REDIS_DIR/redis.log" &
 REDIS_PID=$!
@@ -142,14 +161,16 @@ echo "redis-server pid $REDIS_PID at $REDIS_URL"
 
 # ---- 3. a demo operator token -------------------------------------------------------------------
 step "operator token for tenant '$TENANT'"
-ctl() { "$DUNBARCTL_BIN" --addr "127.0.0.1:$PORT" "$@"; }
-TOKEN=""
-if [ -s "$TOKEN_SAVE" ] && [ -f "$TOKENS_FILE" ]; then
-  TOKEN="$(cat "$TOKEN_SAVE")"
-  # Reuse the saved token only if its hash is still in the token file.
-  hash="$(printf '%s' "$TOKEN" | sha256sum | cut -d' ' -f1)"
-  grep -q "^$hash " "$TOKENS_FILE" || TOKEN=""
-fi
+ctl() { "$DUNBARCTL_BIN" --addr "127.0.0.1:$PORT" --cohort-addr "127.0.0.1:$COHORT_PORT" "$@"; }
+# saved_token FILE: the token saved in FILE if its hash is still in the token file, else "".
+saved_token() {
+  local token hash
+  [ -s "$1" ] && [ -f "$TOKENS_FILE" ] || return 0
+  token="$(cat "$1")"
+  hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+  if grep -q "^$hash " "$TOKENS_FILE"; then printf '%s' "$token"; fi
+}
+TOKEN="$(saved_token "$TOKEN_SAVE")"
 if [ -z "$TOKEN" ]; then
   TOKEN="$(ctl tokens mint --tenant "$TENANT" --role operator --tokens-file "$TOKENS_FILE")"
   (umask 077 && printf '%s\n' "$TOKEN" >"$TOKEN_SAVE")
@@ -158,6 +179,12 @@ else
   echo "reusing the token in .run/demo-operator.token"
 fi
 export DUNBAR_TOKEN="$TOKEN"
+# The service token cohort presents to membership (entitlement checks); its file is the flag.
+if [ -z "$(saved_token "$SERVICE_TOKEN_FILE")" ]; then
+  service_token="$(ctl tokens mint --role service --tokens-file "$TOKENS_FILE" 2>/dev/null)"
+  (umask 077 && printf '%s\n' "$service_token" >"$SERVICE_TOKEN_FILE")
+  echo "minted the cohort service token (.run/cohort-service.token)"
+fi
 
 # ---- 4. membership ------------------------------------------------------------------------------
 step "starting membership on 127.0.0.1:$PORT"
@@ -180,6 +207,31 @@ if [ "$serving" -ne 1 ]; then
   die "membership is not SERVING after 30 s"
 fi
 echo "membership pid $MEMBERSHIP_PID is SERVING (logs: .run/membership.log)"
+
+# ---- 4b. cohort ---------------------------------------------------------------------------------
+step "starting cohort on 127.0.0.1:$COHORT_PORT"
+setsid "$COHORT_BIN" --listen "127.0.0.1:$COHORT_PORT" --redis-url "$REDIS_URL" \
+  --tokens-file "$TOKENS_FILE" --membership-addr "127.0.0.1:$PORT" \
+  --membership-token-file "$SERVICE_TOKEN_FILE" >"$COHORT_LOG" 2>&1 &
+COHORT_PID=$!
+echo "$COHORT_PID" >"$RUN_DIR/cohort.pid"
+serving=0
+for _ in $(seq 1 150); do
+  if ! kill -0 "$COHORT_PID" 2>/dev/null; then
+    tail -n 20 "$COHORT_LOG" >&2
+    die "cohort exited (is port $COHORT_PORT in use? try --cohort-port)"
+  fi
+  # The health check goes to --addr: point it at cohort.
+  if "$DUNBARCTL_BIN" --addr "127.0.0.1:$COHORT_PORT" --timeout 1 health >/dev/null 2>&1; then
+    serving=1 && break
+  fi
+  sleep 0.2
+done
+if [ "$serving" -ne 1 ]; then
+  tail -n 20 "$COHORT_LOG" >&2
+  die "cohort is not SERVING after 30 s"
+fi
+echo "cohort pid $COHORT_PID is SERVING (logs: .run/cohort.log)"
 
 # ---- 5. the demo --------------------------------------------------------------------------------
 quote_args() {  # the arguments as one could paste them into a shell
@@ -269,17 +321,68 @@ show entitlements grant --member "$ZHANG_WEI" --program deep-work-3 --order demo
   --amount-minor 19900 --currency CNY --paid-at 2024-09-01T10:00:00+08:00
 show entitlements check --member "$ZHANG_WEI" --program deep-work-3
 
+# ---- 6. programmes and batches (cohort) ---------------------------------------------------------
+# find_or_create_program NAME CREATE_ARGS...: the id of the (non-archived) programme called NAME,
+# created on the first run. Prints the id.
+find_or_create_program() {
+  local name="$1" id
+  shift
+  # Proto JSON lists each programme's "id" before its "name".
+  id="$(ctl -o json programs list --all-pages | awk -v want="$name" '
+    /^   "id": "/ { id = $0; sub(/^   "id": "/, "", id); sub(/",?$/, "", id) }
+    /^   "name": "/ { n = $0; sub(/^   "name": "/, "", n); sub(/",?$/, "", n); if (n == want) { print id; exit } }')"
+  if [ -z "$id" ]; then
+    id="$(ctl -o json programs create --name "$name" "$@" | json_field id)"
+  fi
+  [ -n "$id" ] || die "could not create programme $name"
+  printf '%s\n' "$id"
+}
+
+step "a programme sold in batches of 2: the third enrolment opens batch 2"
+echo
+bold "\$ dunbarctl programs create --name 小源说说 --capacity 2 --name-template '{programme} 第{n}期' --price 199.00 --currency CNY"
+XIAOYUAN_PROGRAM="$(find_or_create_program 小源说说 --capacity 2 \
+  --name-template "{programme} 第{n}期" --price 199.00 --currency CNY \
+  --description "小源的读书会, 每期两人")"
+ctl programs get "$XIAOYUAN_PROGRAM"
+show enroll "$XIAOYUAN_PROGRAM" "$ZHANG_WEI" --source demo
+show enroll "$XIAOYUAN_PROGRAM" "$EMMA" --source demo
+show enroll "$XIAOYUAN_PROGRAM" "$WANG_FANG" --source demo
+show enroll "$XIAOYUAN_PROGRAM" "$ZHANG_WEI" --source demo
+show cohorts list "$XIAOYUAN_PROGRAM"
+show roster "$XIAOYUAN_PROGRAM.1"
+
+step "a waitlist programme: buyers queue until the next batch opens"
+echo
+bold "\$ dunbarctl programs create --name 'Deep Work' --capacity 1 --rollover waitlist"
+DEEP_WORK_PROGRAM="$(find_or_create_program "Deep Work" --capacity 1 --rollover waitlist)"
+ctl programs get "$DEEP_WORK_PROGRAM"
+show enroll "$DEEP_WORK_PROGRAM" "$EMMA" --source demo
+show enroll "$DEEP_WORK_PROGRAM" "$XIAO_YUAN" --source demo
+show waitlist "$DEEP_WORK_PROGRAM"
+# Open the next batch only while someone waits, so re-runs do not keep opening batches.
+if ctl -o json waitlist "$DEEP_WORK_PROGRAM" | grep -q '"memberId"'; then
+  show cohorts open-next "$DEEP_WORK_PROGRAM"
+fi
+show cohorts list "$DEEP_WORK_PROGRAM"
+
+step "stats"
+show stats "$XIAOYUAN_PROGRAM" --days 7
+show stats "$DEEP_WORK_PROGRAM" --days 7
+
 echo
 bold "demo done."
 if [ "$KEEP_RUNNING" -eq 1 ]; then
   echo
-  echo "Redis and membership keep running; try for yourself in another shell:"
-  echo "  export DUNBAR_ADDR=127.0.0.1:$PORT DUNBAR_TOKEN=\$(cat $TOKEN_SAVE)"
+  echo "Redis, membership and cohort keep running; try for yourself in another shell:"
+  echo "  export DUNBAR_ADDR=127.0.0.1:$PORT DUNBAR_COHORT_ADDR=127.0.0.1:$COHORT_PORT DUNBAR_TOKEN=\$(cat $TOKEN_SAVE)"
   echo "  $DUNBARCTL_BIN members list"
+  echo "  $DUNBARCTL_BIN cohorts list $XIAOYUAN_PROGRAM"
   echo "Press Ctrl-C to stop them."
   # Wait for either process to end (or Ctrl-C).
-  while kill -0 "$MEMBERSHIP_PID" 2>/dev/null && kill -0 "$REDIS_PID" 2>/dev/null; do
+  while kill -0 "$MEMBERSHIP_PID" 2>/dev/null && kill -0 "$COHORT_PID" 2>/dev/null &&
+    kill -0 "$REDIS_PID" 2>/dev/null; do
     sleep 1
   done
-  die "a service stopped unexpectedly (see .run/membership.log and .run/redis/redis.log)"
+  die "a service stopped unexpectedly (see .run/membership.log, .run/cohort.log, .run/redis/redis.log)"
 fi

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,9 @@ struct RunFlags {
   int page_size = 20;
   std::string method;
   std::string request;
+  std::string membership_addr;
+  int enroll_members = 100000;
+  bool enroll_warm = true;
 };
 
 struct ImportFlags {
@@ -101,6 +105,13 @@ int RunFigures(const GlobalFlags& g, const RunFlags& r, const std::string& comma
   env.page_size = r.page_size;
   env.generic_method = r.method;
   env.generic_request = r.request;
+  std::unique_ptr<ChannelSet> membership_channels;
+  if (!r.membership_addr.empty()) {
+    membership_channels = std::make_unique<ChannelSet>(r.membership_addr, 1);
+    env.membership_channels = membership_channels.get();
+  }
+  env.enroll_members = r.enroll_members;
+  env.enroll_warm = r.enroll_warm;
 
   auto baseline = MakeScenario("health", env);
   if (!baseline.ok()) {
@@ -326,6 +337,11 @@ int main(int argc, char** argv) {
   run->add_option("--page-size", r.page_size, "rank-contacts page size")->capture_default_str();
   run->add_option("--method", r.method, "generic: /package.Service/Method");
   run->add_option("--request", r.request, "generic: request in protobuf text format");
+  run->add_option("--membership-addr", r.membership_addr, "enroll: membership host:port");
+  run->add_option("--enroll-members", r.enroll_members, "enroll: members available to enrol")
+      ->capture_default_str();
+  run->add_flag("--enroll-warm,!--no-enroll-warm", r.enroll_warm,
+                "enroll: warm the admission cache first (default) or measure the cold path");
 
   CLI::App* import = app.add_subcommand("import", "ImportContacts throughput / seeding");
   import->add_option("--rows", f.plan.rows, "rows to import")->capture_default_str();

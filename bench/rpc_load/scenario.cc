@@ -6,7 +6,7 @@
 namespace dunbar::bench {
 
 std::vector<std::string> ScenarioNames() {
-  return {"health", "get-member", "create-member", "rank-contacts",
+  return {"health", "get-member", "create-member", "rank-contacts", "enroll",
           "echo",   "echo-redis", "generic"};
 }
 
@@ -15,6 +15,7 @@ absl::StatusOr<Scenario> MakeScenario(std::string_view name, const ScenarioEnv& 
   if (name == "get-member") return MakeGetMemberScenario(env);
   if (name == "create-member") return MakeCreateMemberScenario(env);
   if (name == "rank-contacts") return MakeRankContactsScenario(env);
+  if (name == "enroll") return MakeEnrollScenario(env);
   if (name == "echo") return MakeEchoScenario(env, /*with_redis=*/false);
   if (name == "echo-redis") return MakeEchoScenario(env, /*with_redis=*/true);
   if (name == "generic") return MakeGenericScenario(env);

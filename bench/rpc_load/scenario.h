@@ -6,7 +6,7 @@
 //   LoadResult r = RunClosedLoop("GetMember", options, *factory);
 //
 // Scenarios: health (the baseline: grpc.health.v1.Health/Check, the empty RPC), get-member,
-// create-member, rank-contacts, echo, echo-redis, and generic (any unary RPC by method name with a
+// create-member, rank-contacts, enroll (cohort), echo, echo-redis, and generic (any unary RPC by method name with a
 // fixed request in protobuf text format).
 #pragma once
 
@@ -32,6 +32,10 @@ struct ScenarioEnv {
   bool require_serving = true;  // health: refuse to measure a NOT_SERVING server
   std::string generic_method;   // generic: "/package.Service/Method"
   std::string generic_request;  // generic: request in text format
+  // enroll: membership (for the member ids) and how many members the run may enrol.
+  const ChannelSet* membership_channels = nullptr;
+  int enroll_members = 100000;
+  bool enroll_warm = true;  // admissions cached before the measured calls
 };
 
 struct Scenario {
@@ -49,5 +53,6 @@ absl::StatusOr<Scenario> MakeCreateMemberScenario(const ScenarioEnv& env);
 absl::StatusOr<Scenario> MakeRankContactsScenario(const ScenarioEnv& env);
 absl::StatusOr<Scenario> MakeEchoScenario(const ScenarioEnv& env, bool with_redis);
 absl::StatusOr<Scenario> MakeGenericScenario(const ScenarioEnv& env);
+absl::StatusOr<Scenario> MakeEnrollScenario(const ScenarioEnv& env);
 
 }  // namespace dunbar::bench

@@ -4,10 +4,13 @@
 #include <hiredis/hiredis.h>
 #include <poll.h>
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/log/json_log.h"
 #include "common/redis/redis_errors.h"
@@ -155,6 +158,47 @@ absl::Status RedisConnection::TransportError(int saved_errno) {
 absl::StatusOr<RedisReply> RedisConnection::Command(CommandArgs args) {
   if (absl::Status appended = Append(args); !appended.ok()) return appended;
   return ReadReply();
+}
+
+absl::Status RedisConnection::Send(CommandArgs args) {
+  if (absl::Status appended = Append(args); !appended.ok()) return appended;
+  int done = 0;
+  while (done == 0) {
+    if (redisBufferWrite(context_.get(), &done) != REDIS_OK) return TransportError(errno);
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<RedisReply>> RedisConnection::ReadReplyWithin(absl::Duration wait) {
+  if (broken()) return TransportUnavailableError("Redis connection lost");
+  const absl::Time deadline = absl::Now() + wait;
+  while (true) {
+    void* raw = nullptr;
+    if (redisGetReplyFromReader(context_.get(), &raw) != REDIS_OK) return TransportError(errno);
+    if (raw != nullptr) {
+      ReplyPtr reply(static_cast<redisReply*>(raw));
+      if (reply->type == REDIS_REPLY_ERROR) {
+        return StatusFromErrorReply(std::string_view(reply->str, reply->len));
+      }
+      return RedisReply::FromHiredis(*reply);
+    }
+    // Rounded up, so a wait shorter than a millisecond still waits; capped to poll's int range.
+    const int64_t left_ms = absl::ToInt64Milliseconds(
+        absl::Ceil(std::max(deadline - absl::Now(), absl::ZeroDuration()), absl::Milliseconds(1)));
+    pollfd readable{};
+    readable.fd = context_->fd;
+    readable.events = POLLIN;
+    const int ready =
+        ::poll(&readable, 1,
+               static_cast<int>(std::min<int64_t>(left_ms, std::numeric_limits<int>::max())));
+    if (ready < 0) {
+      if (errno == EINTR) continue;
+      return TransportError(errno);
+    }
+    if (ready == 0) return std::nullopt;
+    // Readable (or hung up): the read cannot block; EOF and errors mark the context failed.
+    if (redisBufferRead(context_.get()) != REDIS_OK) return TransportError(errno);
+  }
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> RedisConnection::Pipeline(

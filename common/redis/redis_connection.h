@@ -11,10 +11,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "common/redis/redis_options.h"
 #include "common/redis/redis_reply.h"
@@ -43,6 +45,16 @@ class RedisConnection {
   // failure; the inner ones are per-command error replies.
   absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> Pipeline(
       absl::Span<const CommandArgs> commands);
+
+  // For Pub/Sub, where replies arrive unasked (redis_subscriber.h): Send() writes one command
+  // without reading its reply; ReadReplyWithin() returns the next reply if one arrives within
+  // `wait`, nullopt otherwise, and the connection stays usable either way. It waits with poll(2)
+  // and reads only once the socket is readable, because a read that runs into the socket timeout
+  // (command_timeout) marks the hiredis context as failed: right for a request/reply command, wrong
+  // for a subscriber that idles between messages. A reply that arrives in pieces is kept in the
+  // reader until the rest comes.
+  absl::Status Send(CommandArgs args);
+  absl::StatusOr<std::optional<RedisReply>> ReadReplyWithin(absl::Duration wait);
 
   // True after a transport failure: the connection must be dropped.
   bool broken() const;

@@ -137,6 +137,8 @@ void ServerRunner::SetHealthProbe(std::function<absl::Status()> probe, absl::Dur
   probe_interval_ = interval;
 }
 
+void ServerRunner::OnDrain(std::function<void()> hook) { drain_hooks_.push_back(std::move(hook)); }
+
 absl::Status ServerRunner::Start(int* bound_port) {
   {
     std::lock_guard<std::mutex> lock(state_->mu);
@@ -158,7 +160,8 @@ absl::Status ServerRunner::Start(int* bound_port) {
   ConfigureConnections(config_, builder);
   builder.SetOption(std::make_unique<ServiceNamesOption>(&state_->service_names));
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  // Interceptors run in order for PRE_SEND_STATUS: rewrite the status first, then log the final one.
+  // Interceptors run in order for PRE_SEND_STATUS: rewrite the status first, then log the final
+  // one.
   interceptors.push_back(MakeParseErrorInterceptorFactory());
   interceptors.push_back(MakeRpcLogInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
@@ -257,6 +260,7 @@ void ServerRunner::DrainThread() {
     state_->stopping = true;
   }
   state_->changed.notify_all();
+  for (const std::function<void()>& hook : drain_hooks_) hook();
   // Stops accepting at once; after the deadline, cancels what is still running and waits for the
   // handlers to return.
   server_->Shutdown(absl::ToChronoTime(start + budget));

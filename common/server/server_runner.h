@@ -7,8 +7,9 @@
 //   runner.SetHealthProbe([&] { return store.Probe(); });  // a real script call, not PING
 //   return runner.Run();  // blocks until SIGTERM/SIGINT, then drains; returns the exit code
 //
-// Drain: health flips to NOT_SERVING at once, the listener closes, in-flight RPCs get up to
-// `drain_timeout_seconds` to finish (then they are cancelled), then Run() returns 0.
+// Drain: health flips to NOT_SERVING at once, the drain hooks run (OnDrain: they end long-lived
+// streams), the listener closes, in-flight RPCs get up to `drain_timeout_seconds` to finish (then
+// they are cancelled), then Run() returns 0.
 //
 // Known limit (gRPC 1.51's default health service): Health.Watch streams hear NOT_SERVING at once
 // but are only closed when the drain deadline cancels them, so a client that keeps watching holds
@@ -59,6 +60,12 @@ class ServerRunner {
   void SetHealthProbe(std::function<absl::Status()> probe,
                       absl::Duration interval = absl::Seconds(2));
 
+  // `hook` runs on the drain thread when a drain begins, after health flips to NOT_SERVING and
+  // before the server waits for in-flight RPCs; hooks run in the order added. For handlers that
+  // would otherwise run until cancelled (server streams such as watch feeds): the hook tells them
+  // to end now instead of holding the drain to its deadline. Must not block. Call before Start().
+  void OnDrain(std::function<void()> hook);
+
   // Builds and starts the server (the first probe runs before it accepts calls). INVALID_ARGUMENT
   // for a malformed --listen, UNAVAILABLE if it cannot bind, FAILED_PRECONDITION if already
   // started. `bound_port` (if non-null) receives the real port when listening on port 0 (0 for
@@ -86,6 +93,7 @@ class ServerRunner {
   ServerConfig config_;
   std::vector<grpc::Service*> services_;
   std::function<absl::Status()> probe_;
+  std::vector<std::function<void()>> drain_hooks_;  // Set before Start(), then read-only.
   absl::Duration probe_interval_ = absl::Seconds(2);
   std::unique_ptr<grpc::Server> server_;
   std::atomic<bool> shutdown_requested_{false};

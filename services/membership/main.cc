@@ -66,5 +66,7 @@ int main(int argc, char** argv) {
   dunbar::server::ServerRunner runner(config);
   runner.AddService((*membership)->service());
   runner.SetHealthProbe([server = membership->get()] { return server->Probe(); });
+  // Watch streams would otherwise hold the drain until its deadline.
+  runner.OnDrain([server = membership->get()] { server->BeginDrain(); });
   return runner.Run();
 }

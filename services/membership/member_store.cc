@@ -6,8 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
 #include "membership_lib_embedded.h"
-#include "services/membership/interaction_codec.h"
 #include "services/membership/api_helpers.h"
+#include "services/membership/entitlement_change_codec.h"
+#include "services/membership/interaction_codec.h"
 
 namespace dunbar::membership {
 namespace {
@@ -325,17 +326,17 @@ absl::StatusOr<v1::Entitlement> MemberStore::Grant(const std::string& tenant, ab
       Eval(scripts_.grant_entitlement, tenant,
            {Millis(now), absl::StrCat(options_.event_stream_max_len), fingerprint, e.member_id(),
             e.program_id(), e.order_id(), absl::StrCat(e.amount_minor()), e.currency(),
-            absl::StrCat(TimestampToMillis(e.paid_at()))}));
+            absl::StrCat(TimestampToMillis(e.paid_at())), kEntitlementChangesChannel, tenant}));
   return DecodeEntitlementHash(reply, tenant);
 }
 
 absl::StatusOr<v1::Entitlement> MemberStore::Revoke(const std::string& tenant, absl::Time now,
                                                     const std::string& order_id,
                                                     const std::string& reason) {
-  DUNBAR_ASSIGN_OR_RETURN(
-      RedisReply reply,
-      Eval(scripts_.revoke_entitlement, tenant,
-           {Millis(now), absl::StrCat(options_.event_stream_max_len), order_id, reason}));
+  DUNBAR_ASSIGN_OR_RETURN(RedisReply reply,
+                          Eval(scripts_.revoke_entitlement, tenant,
+                               {Millis(now), absl::StrCat(options_.event_stream_max_len), order_id,
+                                reason, kEntitlementChangesChannel, tenant}));
   return DecodeEntitlementHash(reply, tenant);
 }
 

@@ -12,6 +12,8 @@
 //   P ent:<order id>   entitlement hash;  P ents:<member id>  zset of order ids by grant time
 //   P req:<request id> idempotency record "<fingerprint>\n<answer>" with a TTL
 //   P events           stream: member.*, entitlement.*, interaction.recorded (ids only)
+// Not a key: grants and revocations are also PUBLISHed on the channel
+// "dunbar:membership:entitlement-changes" (entitlement_change_codec.h).
 //
 //   MemberStore store(redis, MemberStore::Options{});
 //   store.LoadScripts().IgnoreError();  // Redis may be down at start; EVALSHA reloads later

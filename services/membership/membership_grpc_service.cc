@@ -13,8 +13,11 @@
 namespace dunbar::membership {
 
 MembershipGrpcService::MembershipGrpcService(std::shared_ptr<MembershipDomain> domain,
-                                             std::shared_ptr<auth::TokenStore> tokens)
-    : domain_(std::move(domain)), tokens_(std::move(tokens)) {}
+                                             std::shared_ptr<auth::TokenStore> tokens,
+                                             std::shared_ptr<EntitlementFeed> entitlement_feed)
+    : domain_(std::move(domain)),
+      tokens_(std::move(tokens)),
+      entitlement_feed_(std::move(entitlement_feed)) {}
 
 template <typename Response, typename Call>
 grpc::Status MembershipGrpcService::Handle(grpc::ServerContext* context,
@@ -56,6 +59,21 @@ DUNBAR_MEMBERSHIP_UNARY(ListEntitlements, ListEntitlementsRequest, ListEntitleme
 DUNBAR_MEMBERSHIP_UNARY(CheckEntitlement, CheckEntitlementRequest, CheckEntitlementResponse)
 
 #undef DUNBAR_MEMBERSHIP_UNARY
+
+grpc::Status MembershipGrpcService::WatchEntitlementChanges(
+    grpc::ServerContext* context, const v1::WatchEntitlementChangesRequest* /*request*/,
+    grpc::ServerWriter<v1::EntitlementChange>* writer) {
+  absl::StatusOr<auth::Principal> principal = auth::Authenticate(*tokens_, *context);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (principal->role != auth::Role::kService) {
+    // The feed spans every tenant.
+    return ToGrpcStatus(absl::PermissionDeniedError(
+        "WatchEntitlementChanges: only service tokens may watch entitlement changes"));
+  }
+  return ToGrpcStatus(entitlement_feed_->Watch(
+      [context] { return context->IsCancelled(); },
+      [writer](const v1::EntitlementChange& change) { return writer->Write(change); }));
+}
 
 grpc::Status MembershipGrpcService::ImportContacts(
     grpc::ServerContext* context, grpc::ServerReader<v1::ImportContactsRequest>* reader,

@@ -2,7 +2,7 @@
 // RPC log line with it, calls the domain, and maps absl::Status to grpc::Status. No logic lives
 // here.
 //
-//   MembershipGrpcService service(domain, tokens);
+//   MembershipGrpcService service(domain, tokens, feed);
 //   builder.RegisterService(&service);
 #pragma once
 
@@ -11,6 +11,7 @@
 
 #include "common/auth/token_store.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
+#include "services/membership/entitlement_feed.h"
 #include "services/membership/membership_domain.h"
 
 namespace dunbar::membership {
@@ -20,7 +21,8 @@ namespace v1 = ::dunbar::membership::v1;
 class MembershipGrpcService final : public v1::MembershipService::Service {
  public:
   MembershipGrpcService(std::shared_ptr<MembershipDomain> domain,
-                        std::shared_ptr<auth::TokenStore> tokens);
+                        std::shared_ptr<auth::TokenStore> tokens,
+                        std::shared_ptr<EntitlementFeed> entitlement_feed);
 
   grpc::Status CreateMember(grpc::ServerContext* context, const v1::CreateMemberRequest* request,
                             v1::Member* response) override;
@@ -64,6 +66,10 @@ class MembershipGrpcService final : public v1::MembershipService::Service {
   grpc::Status CheckEntitlement(grpc::ServerContext* context,
                                 const v1::CheckEntitlementRequest* request,
                                 v1::CheckEntitlementResponse* response) override;
+  // Service tokens only; runs until the feed ends (entitlement_feed.h).
+  grpc::Status WatchEntitlementChanges(grpc::ServerContext* context,
+                                       const v1::WatchEntitlementChangesRequest* request,
+                                       grpc::ServerWriter<v1::EntitlementChange>* writer) override;
 
  private:
   // Authenticates, resolves `requested_tenant`, then runs `call(tenant)` into `response`.
@@ -75,6 +81,7 @@ class MembershipGrpcService final : public v1::MembershipService::Service {
 
   std::shared_ptr<MembershipDomain> domain_;
   std::shared_ptr<auth::TokenStore> tokens_;
+  std::shared_ptr<EntitlementFeed> entitlement_feed_;
 };
 
 }  // namespace dunbar::membership

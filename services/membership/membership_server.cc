@@ -5,6 +5,7 @@
 #include "common/log/json_log.h"
 #include "common/status/status_macros.h"
 #include "common/validation/validation.h"
+#include "services/membership/entitlement_feed.h"
 #include "services/membership/member_store.h"
 #include "services/membership/membership_domain.h"
 #include "services/membership/membership_grpc_service.h"
@@ -15,14 +16,19 @@ namespace {
 class MembershipServerImpl final : public MembershipServer {
  public:
   MembershipServerImpl(std::shared_ptr<MemberStore> store,
+                       std::shared_ptr<EntitlementFeed> entitlement_feed,
                        std::unique_ptr<MembershipGrpcService> service)
-      : store_(std::move(store)), service_(std::move(service)) {}
+      : store_(std::move(store)),
+        entitlement_feed_(std::move(entitlement_feed)),
+        service_(std::move(service)) {}
 
   grpc::Service* service() override { return service_.get(); }
   absl::Status Probe() override { return store_->Probe(); }
+  void BeginDrain() override { entitlement_feed_->Stop(); }
 
  private:
   std::shared_ptr<MemberStore> store_;
+  std::shared_ptr<EntitlementFeed> entitlement_feed_;
   std::unique_ptr<MembershipGrpcService> service_;
 };
 
@@ -50,6 +56,7 @@ absl::StatusOr<std::unique_ptr<MembershipServer>> MembershipServer::Create(
   if (!redis || !tokens) return absl::InvalidArgumentError("redis and tokens are required");
   if (absl::Status valid = ValidateOptions(options); !valid.ok()) return valid;
 
+  auto entitlement_feed = std::make_shared<EntitlementFeed>(redis->options());
   MemberStore::Options store_options;
   store_options.event_stream_max_len = options.event_stream_max_len;
   store_options.request_id_ttl = options.request_id_ttl;
@@ -64,9 +71,10 @@ absl::StatusOr<std::unique_ptr<MembershipServer>> MembershipServer::Create(
   domain_options.warmth_half_life = options.warmth_half_life;
   domain_options.clock = options.clock;
   auto domain = std::make_shared<MembershipDomain>(store, std::move(domain_options));
-  auto service = std::make_unique<MembershipGrpcService>(std::move(domain), std::move(tokens));
+  auto service = std::make_unique<MembershipGrpcService>(std::move(domain), std::move(tokens),
+                                                         entitlement_feed);
   return std::unique_ptr<MembershipServer>(
-      new MembershipServerImpl(std::move(store), std::move(service)));
+      new MembershipServerImpl(std::move(store), std::move(entitlement_feed), std::move(service)));
 }
 
 }  // namespace dunbar::membership

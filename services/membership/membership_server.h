@@ -6,6 +6,7 @@
 //   auto membership = MembershipServer::Create(*redis, *tokens, MembershipOptions{});
 //   runner.AddService((*membership)->service());
 //   runner.SetHealthProbe([m = membership->get()] { return m->Probe(); });
+//   runner.OnDrain([m = membership->get()] { m->BeginDrain(); });
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -48,6 +49,9 @@ class MembershipServer {
   virtual grpc::Service* service() = 0;
   // For the health service: a real script call against Redis (not just PING).
   virtual absl::Status Probe() = 0;
+  // Ends the open WatchEntitlementChanges streams (UNAVAILABLE, so clients reconnect elsewhere)
+  // and refuses new ones; unary RPCs are unaffected. For ServerRunner::OnDrain. Never blocks.
+  virtual void BeginDrain() = 0;
 };
 
 }  // namespace dunbar::membership

@@ -33,7 +33,7 @@ std::set<std::string> ServiceMethods() {
 template <typename Table>
 void ExpectCoversEveryMethod(const Table& table) {
   const std::set<std::string> methods = ServiceMethods();
-  EXPECT_EQ(methods.size(), 16u) << "the service changed: update this test's tables";
+  EXPECT_EQ(methods.size(), 17u) << "the service changed: update this test's tables";
   for (const std::string& method : methods) {
     EXPECT_EQ(table.count(method), 1u) << "no case for RPC " << method;
   }
@@ -64,6 +64,20 @@ class AuthTest : public MembershipIntegrationTest {
   }
 
   using Call = std::function<grpc::Status(grpc::ClientContext*, const std::string& tenant)>;
+
+  // The feed runs until cancelled: OK means it opened with `subscribed`, then ended on our cancel.
+  static grpc::Status WatchOnce(grpc::ClientContext* ctx) {
+    auto reader = stub().WatchEntitlementChanges(ctx, {});
+    mv1::EntitlementChange first;
+    if (!reader->Read(&first)) return reader->Finish();
+    ctx->TryCancel();
+    const grpc::Status ended = reader->Finish();
+    if (!first.subscribed()) return grpc::Status(grpc::StatusCode::INTERNAL, "no `subscribed`");
+    if (ended.error_code() != grpc::StatusCode::CANCELLED) {
+      return grpc::Status(grpc::StatusCode::INTERNAL, "did not end on cancel");
+    }
+    return grpc::Status::OK;
+  }
 
   // One valid call per RPC, acting on acme's data; `tenant` goes into the request.
   std::map<std::string, Call> Calls() {
@@ -234,6 +248,10 @@ class AuthTest : public MembershipIntegrationTest {
            mv1::CheckEntitlementResponse out;
            return stub().CheckEntitlement(ctx, r, &out);
          }},
+        {"WatchEntitlementChanges",
+         [](grpc::ClientContext* ctx, const std::string& /*tenant: the feed spans all*/) {
+           return WatchOnce(ctx);
+         }},
     };
   }
 
@@ -250,35 +268,46 @@ TEST_F(AuthTest, EveryRpcChecksTheTokenAndTheTenant) {
     std::function<std::unique_ptr<grpc::ClientContext>()> context;
     std::string tenant;
     Code expected;
+    // WatchEntitlementChanges has no tenant and admits service tokens only.
+    Code watch_expected;
   };
   auto as = [](Caller caller) { return [caller] { return Ctx(caller); }; };
   auto with_header = [](std::string value) {
     return [value] { return fixture().ContextWithAuthorization(value); };
   };
   const std::vector<Case> cases = {
-      {"no token", as(Caller::kNone), "", Code::UNAUTHENTICATED},
-      {"no token, tenant named", as(Caller::kNone), "acme", Code::UNAUTHENTICATED},
-      {"unknown token", as(Caller::kUnknown), "acme", Code::UNAUTHENTICATED},
-      {"unknown token, no tenant", as(Caller::kUnknown), "", Code::UNAUTHENTICATED},
-      {"not a bearer token", with_header("Basic YWNtZTpzZWNyZXQ="), "", Code::UNAUTHENTICATED},
-      {"bearer without a token", with_header("Bearer "), "", Code::UNAUTHENTICATED},
-      {"bare token without the scheme", with_header(fixture().token(Caller::kAcme)), "",
+      {"no token", as(Caller::kNone), "", Code::UNAUTHENTICATED, Code::UNAUTHENTICATED},
+      {"no token, tenant named", as(Caller::kNone), "acme", Code::UNAUTHENTICATED,
        Code::UNAUTHENTICATED},
-      {"acme token naming globex", as(Caller::kAcme), "globex", Code::PERMISSION_DENIED},
-      {"globex token naming acme", as(Caller::kGlobex), "acme", Code::PERMISSION_DENIED},
-      {"service token without a tenant", as(Caller::kService), "", Code::INVALID_ARGUMENT},
+      {"unknown token", as(Caller::kUnknown), "acme", Code::UNAUTHENTICATED, Code::UNAUTHENTICATED},
+      {"unknown token, no tenant", as(Caller::kUnknown), "", Code::UNAUTHENTICATED,
+       Code::UNAUTHENTICATED},
+      {"not a bearer token", with_header("Basic YWNtZTpzZWNyZXQ="), "", Code::UNAUTHENTICATED,
+       Code::UNAUTHENTICATED},
+      {"bearer without a token", with_header("Bearer "), "", Code::UNAUTHENTICATED,
+       Code::UNAUTHENTICATED},
+      {"bare token without the scheme", with_header(fixture().token(Caller::kAcme)), "",
+       Code::UNAUTHENTICATED, Code::UNAUTHENTICATED},
+      {"acme token naming globex", as(Caller::kAcme), "globex", Code::PERMISSION_DENIED,
+       Code::PERMISSION_DENIED},
+      {"globex token naming acme", as(Caller::kGlobex), "acme", Code::PERMISSION_DENIED,
+       Code::PERMISSION_DENIED},
+      {"service token without a tenant", as(Caller::kService), "", Code::INVALID_ARGUMENT,
+       Code::OK},
       {"service token naming a malformed tenant", as(Caller::kService), "Acme Corp!",
-       Code::INVALID_ARGUMENT},
-      {"acme token, own tenant implied", as(Caller::kAcme), "", Code::OK},
-      {"acme token, own tenant named", as(Caller::kAcme), "acme", Code::OK},
-      {"service token for acme", as(Caller::kService), "acme", Code::OK},
+       Code::INVALID_ARGUMENT, Code::OK},
+      {"acme token, own tenant implied", as(Caller::kAcme), "", Code::OK, Code::PERMISSION_DENIED},
+      {"acme token, own tenant named", as(Caller::kAcme), "acme", Code::OK,
+       Code::PERMISSION_DENIED},
+      {"service token for acme", as(Caller::kService), "acme", Code::OK, Code::OK},
   };
   for (const auto& [method, call] : calls) {
     for (const Case& c : cases) {
       auto context = c.context();
       grpc::Status status = call(context.get(), c.tenant);
-      EXPECT_THAT(status, HasCode(c.expected)) << method << ": " << c.label;
-      if (c.expected == Code::UNAUTHENTICATED) {
+      const Code expected = method == "WatchEntitlementChanges" ? c.watch_expected : c.expected;
+      EXPECT_THAT(status, HasCode(expected)) << method << ": " << c.label;
+      if (expected == Code::UNAUTHENTICATED) {
         // The message never echoes a token.
         EXPECT_EQ(status.error_message().find("dbr_"), std::string::npos) << method;
       }
@@ -493,6 +522,13 @@ TEST_F(AuthTest, NoRpcReachesAnotherTenantsData) {
          mv1::CheckEntitlementResponse out;
          EXPECT_THAT(stub().CheckEntitlement(Ctx(caller).get(), r, &out), HasCode(Code::NOT_FOUND));
          EXPECT_FALSE(out.entitled());
+       }},
+      {"WatchEntitlementChanges",
+       [](Caller caller, const std::string& /*tenant*/) {
+         // A cross-tenant feed of ids by contract: an operator never gets it; a service does.
+         auto context = Ctx(caller);
+         EXPECT_THAT(WatchOnce(context.get()),
+                     HasCode(caller == Caller::kService ? Code::OK : Code::PERMISSION_DENIED));
        }},
   };
   ExpectCoversEveryMethod(checks);

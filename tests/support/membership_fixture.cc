@@ -20,6 +20,70 @@ void PrintTo(const Status& status, std::ostream* os) {
 
 namespace dunbar::testing {
 
+absl::StatusOr<TestTokens> TestTokens::Mint() {
+  TestTokens tokens;
+  std::string token_text;
+  struct Minted {
+    std::string tenant;
+    auth::Role role;
+    std::string* token;
+    bool in_store;
+  };
+  for (const Minted& m : {Minted{"acme", auth::Role::kOperator, &tokens.acme_, true},
+                          Minted{"globex", auth::Role::kOperator, &tokens.globex_, true},
+                          Minted{"*", auth::Role::kService, &tokens.service_, true},
+                          Minted{"acme", auth::Role::kOperator, &tokens.unknown_, false}}) {
+    auto minted = auth::MintToken(m.tenant, m.role);
+    if (!minted.ok()) return minted.status();
+    *m.token = minted->token;
+    if (m.in_store) absl::StrAppend(&token_text, minted->file_line, "\n");
+  }
+  auto store = auth::TokenStore::FromText(token_text);
+  if (!store.ok()) return store.status();
+  tokens.store_ = *store;
+  return tokens;
+}
+
+const std::string& TestTokens::token(Caller caller) const {
+  static const std::string kEmpty;
+  switch (caller) {
+    case Caller::kAcme:
+      return acme_;
+    case Caller::kGlobex:
+      return globex_;
+    case Caller::kService:
+      return service_;
+    case Caller::kUnknown:
+      return unknown_;
+    case Caller::kNone:
+      break;
+  }
+  return kEmpty;
+}
+
+absl::StatusOr<std::unique_ptr<server::ServerRunner>> StartTestServer(
+    grpc::Service* service, std::function<absl::Status()> probe, absl::Duration probe_interval,
+    const redis::RedisOptions& redis_options, int* port, std::function<void()> on_drain) {
+  server::ServerConfig config;
+  config.listen = absl::StrCat("127.0.0.1:", *port);
+  config.redis = redis_options;
+  config.drain_timeout_seconds = 2;
+  config.log_level = "warn";
+  auto runner = std::make_unique<server::ServerRunner>(config);
+  runner->AddService(service);
+  runner->SetHealthProbe(std::move(probe), probe_interval);
+  if (on_drain) runner->OnDrain(std::move(on_drain));
+  if (absl::Status s = runner->Start(port); !s.ok()) return s;
+  return runner;
+}
+
+void StopTestServer(std::unique_ptr<server::ServerRunner>& runner) {
+  if (runner == nullptr) return;
+  runner->RequestShutdown();
+  runner->Wait();
+  runner.reset();
+}
+
 absl::StatusOr<std::unique_ptr<MembershipFixture>> MembershipFixture::Start(
     MembershipFixtureOptions options) {
   // One JSON line per RPC would drown test output; warnings and errors still show.
@@ -30,83 +94,61 @@ absl::StatusOr<std::unique_ptr<MembershipFixture>> MembershipFixture::Start(
   f->redis_process_ = std::make_unique<RedisServerProcess>(options.redis_args);
   if (absl::Status s = f->redis_process_->Start(); !s.ok()) return s;
 
-  redis::RedisOptions redis_options;
-  redis_options.url = f->redis_process_->url();
-  redis_options.command_timeout = options.redis_command_timeout;
-  auto redis = redis::RedisClient::Connect(redis_options);
+  f->redis_options_.url = f->redis_process_->url();
+  f->redis_options_.command_timeout = options.redis_command_timeout;
+  auto redis = redis::RedisClient::Connect(f->redis_options_);
   if (!redis.ok()) return redis.status();
   f->redis_ = *redis;
 
-  std::string token_text;
-  struct Minted {
-    std::string tenant;
-    auth::Role role;
-    std::string* token;
-    bool in_store;
-  };
-  for (const Minted& m : {Minted{"acme", auth::Role::kOperator, &f->acme_token_, true},
-                          Minted{"globex", auth::Role::kOperator, &f->globex_token_, true},
-                          Minted{"*", auth::Role::kService, &f->service_token_, true},
-                          Minted{"acme", auth::Role::kOperator, &f->unknown_token_, false}}) {
-    auto minted = auth::MintToken(m.tenant, m.role);
-    if (!minted.ok()) return minted.status();
-    *m.token = minted->token;
-    if (m.in_store) absl::StrAppend(&token_text, minted->file_line, "\n");
-  }
-  auto tokens = auth::TokenStore::FromText(token_text);
+  auto tokens = TestTokens::Mint();
   if (!tokens.ok()) return tokens.status();
-  f->tokens_ = *tokens;
+  f->tokens_ = *std::move(tokens);
 
-  auto membership = membership::MembershipServer::Create(f->redis_, f->tokens_, options.membership);
-  if (!membership.ok()) return membership.status();
-  f->membership_ = std::move(*membership);
-
-  server::ServerConfig config;
-  config.listen = "127.0.0.1:0";
-  config.redis = redis_options;
-  config.drain_timeout_seconds = 2;
-  config.log_level = "warn";
-  f->runner_ = std::make_unique<server::ServerRunner>(config);
-  f->runner_->AddService(f->membership_->service());
-  f->runner_->SetHealthProbe([m = f->membership_.get()] { return m->Probe(); },
-                             options.health_probe_interval);
-  if (absl::Status s = f->runner_->Start(&f->port_); !s.ok()) return s;
-
+  if (absl::Status s = f->StartMembership(); !s.ok()) return s;
   f->channel_ = client::MakeChannel(absl::StrCat("127.0.0.1:", f->port_));
   f->stub_ = mv1::MembershipService::NewStub(f->channel_);
   return f;
+}
+
+absl::Status MembershipFixture::StartMembership() {
+  if (runner_ != nullptr) return absl::FailedPreconditionError("membership is already running");
+  auto membership =
+      membership::MembershipServer::Create(redis_, tokens_.store(), options_.membership);
+  if (!membership.ok()) return membership.status();
+  membership_ = std::move(*membership);
+  // port_ is 0 the first time (any free port), then the port clients already know.
+  auto runner = StartTestServer(
+      membership_->service(), [m = membership_.get()] { return m->Probe(); },
+      options_.health_probe_interval, redis_options_, &port_,
+      [m = membership_.get()] { m->BeginDrain(); });
+  if (!runner.ok()) {
+    membership_.reset();
+    return runner.status();
+  }
+  runner_ = *std::move(runner);
+  // After a restart the fixture's channel may sit in reconnect backoff; tests expect it usable.
+  if (channel_ != nullptr &&
+      !channel_->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(10)))) {
+    return absl::UnavailableError("the membership channel did not reconnect within 10 s");
+  }
+  return absl::OkStatus();
+}
+
+void MembershipFixture::StopMembership() {
+  StopTestServer(runner_);
+  membership_.reset();
 }
 
 MembershipFixture::~MembershipFixture() {
   // Order matters: the server stops before the service it calls, the service before Redis.
   stub_.reset();
   channel_.reset();
-  if (runner_ != nullptr) {
-    runner_->RequestShutdown();
-    runner_->Wait();
-    runner_.reset();
-  }
-  membership_.reset();
+  StopMembership();
   redis_.reset();
   redis_process_.reset();
 }
 
-const std::string& MembershipFixture::token(Caller caller) const {
-  static const std::string kEmpty;
-  switch (caller) {
-    case Caller::kAcme:
-      return acme_token_;
-    case Caller::kGlobex:
-      return globex_token_;
-    case Caller::kService:
-      return service_token_;
-    case Caller::kUnknown:
-      return unknown_token_;
-    case Caller::kNone:
-      break;
-  }
-  return kEmpty;
-}
+const std::string& MembershipFixture::token(Caller caller) const { return tokens_.token(caller); }
 
 std::unique_ptr<grpc::ClientContext> MembershipFixture::Context(Caller caller,
                                                                 absl::Duration timeout) const {

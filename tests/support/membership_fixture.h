@@ -7,6 +7,8 @@
 //   auto ctx = (*fixture)->Context(Caller::kAcme);        // deadline + "authorization: Bearer ..."
 //   grpc::Status s = (*fixture)->stub().GetMember(ctx.get(), request, &member);
 //   (*fixture)->StopRedis();                              // an outage; RestartRedis() replays AOF
+//   (*fixture)->StopMembership();                         // the server itself goes away...
+//   (*fixture)->StartMembership();                        // ...and comes back on the same port
 //
 // Test suites derive from MembershipIntegrationTest, which shares one fixture per suite and empties
 // Redis before every test (FLUSHALL; the script cache survives it, the data does not).
@@ -17,6 +19,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,7 +27,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/auth/token_store.h"
 #include "common/redis/redis_client.h"
+#include "common/redis/redis_options.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
 #include "services/membership/membership_server.h"
 #include "tests/support/redis_server_process.h"
@@ -45,6 +50,33 @@ namespace mv1 = ::dunbar::membership::v1;
 // Who makes a call. kNone sends no authorization metadata; kUnknown sends a well-formed token that
 // is not in the store.
 enum class Caller { kAcme, kGlobex, kService, kNone, kUnknown };
+
+// Freshly minted tokens for every Caller, and a TokenStore that knows acme's, globex's and the
+// service token (never the kUnknown one). Each in-process service gets its own set, as each
+// deployed service has its own token file.
+class TestTokens {
+ public:
+  static absl::StatusOr<TestTokens> Mint();
+  // "" for kNone.
+  const std::string& token(Caller caller) const;
+  const std::shared_ptr<auth::TokenStore>& store() const { return store_; }
+
+ private:
+  std::string acme_;
+  std::string globex_;
+  std::string service_;
+  std::string unknown_;
+  std::shared_ptr<auth::TokenStore> store_;
+};
+
+// Starts a ServerRunner for `service` on 127.0.0.1:`*port` (0 = any free port; the bound port is
+// written back), with `probe` as its health probe and `on_drain` (if set) as its drain hook.
+absl::StatusOr<std::unique_ptr<server::ServerRunner>> StartTestServer(
+    grpc::Service* service, std::function<absl::Status()> probe, absl::Duration probe_interval,
+    const redis::RedisOptions& redis_options, int* port, std::function<void()> on_drain = nullptr);
+
+// Drains and joins a runner started by StartTestServer; fine on null.
+void StopTestServer(std::unique_ptr<server::ServerRunner>& runner);
 
 struct MembershipFixtureOptions {
   membership::MembershipOptions membership;
@@ -76,6 +108,7 @@ class MembershipFixture {
       const std::string& authorization, absl::Duration timeout = absl::Seconds(10)) const;
   const std::string& token(Caller caller) const;
 
+  // Only while the membership server is up (see StopMembership).
   membership::MembershipServer& membership() { return *membership_; }
   redis::RedisClient& redis() { return *redis_; }
   RedisServerProcess& redis_process() { return *redis_process_; }
@@ -89,6 +122,12 @@ class MembershipFixture {
   // Starts redis-server again on the same dir and socket; the AOF is replayed.
   absl::Status RestartRedis();
 
+  // Takes the membership server down (drain, as on SIGTERM) and builds a fresh one listening on
+  // the same port, as a restarted pod behind the same address. Redis is untouched.
+  void StopMembership();
+  absl::Status StartMembership();
+  bool membership_running() const { return runner_ != nullptr; }
+
   // Health of the overall server ("") via grpc.health.v1.Health/Check.
   absl::StatusOr<bool> HealthServing();
 
@@ -96,18 +135,15 @@ class MembershipFixture {
   MembershipFixture() = default;
 
   MembershipFixtureOptions options_;
+  redis::RedisOptions redis_options_;
   std::unique_ptr<RedisServerProcess> redis_process_;
   std::shared_ptr<redis::RedisClient> redis_;
-  std::shared_ptr<auth::TokenStore> tokens_;
+  TestTokens tokens_;
   std::unique_ptr<membership::MembershipServer> membership_;
   std::unique_ptr<server::ServerRunner> runner_;
   int port_ = 0;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<mv1::MembershipService::Stub> stub_;
-  std::string acme_token_;
-  std::string globex_token_;
-  std::string service_token_;
-  std::string unknown_token_;
 };
 
 // Base for integration suites: one fixture per suite, an empty Redis for every test.

@@ -15,13 +15,18 @@ int RunCli(int argc, const char* const argv[], std::ostream& out, std::ostream& 
   GlobalOptions& options = ctx.options();
   std::string output = "table";
 
-  CLI::App app("dunbarctl: the dunbar operator CLI (contacts, imports, warm list, entitlements)",
-               "dunbarctl");
+  CLI::App app(
+      "dunbarctl: the dunbar operator CLI (contacts, imports, warm list, entitlements, programmes "
+      "and batches)",
+      "dunbarctl");
   app.require_subcommand(1);
   // Global flags may follow the subcommand: `dunbarctl members list --output json`.
   app.fallthrough();
-  app.add_option("--addr", options.addr, "Server address host:port")
+  app.add_option("--addr", options.addr, "Membership service address host:port")
       ->envname("DUNBAR_ADDR")
+      ->capture_default_str();
+  app.add_option("--cohort-addr", options.cohort_addr, "Cohort service address host:port")
+      ->envname("DUNBAR_COHORT_ADDR")
       ->capture_default_str();
   app.add_option("--token", options.token, "Bearer token")->envname("DUNBAR_TOKEN");
   app.add_option("--tenant", options.tenant, "Tenant to act for (needed with service tokens)")
@@ -42,6 +47,11 @@ int RunCli(int argc, const char* const argv[], std::ostream& out, std::ostream& 
   AddRankCommand(app, ctx, selected);
   AddPreferenceCommands(app, ctx, selected);
   AddEntitlementCommands(app, ctx, selected);
+  AddProgramCommands(app, ctx, selected);
+  AddCohortCommands(app, ctx, selected);
+  AddEnrollmentCommands(app, ctx, selected);
+  AddRosterCommands(app, ctx, selected);
+  AddStatsCommand(app, ctx, selected);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,14 @@ grpc::health::v1::Health::StubInterface& CliContext::health() {
   return *health_;
 }
 
+cohort::v1::CohortService::StubInterface& CliContext::cohort() {
+  if (cohort_ == nullptr) {
+    if (cohort_channel_ == nullptr) cohort_channel_ = client::MakeChannel(options_.cohort_addr);
+    cohort_ = cohort::v1::CohortService::NewStub(cohort_channel_);
+  }
+  return *cohort_;
+}
+
 std::unique_ptr<grpc::ClientContext> CliContext::NewCall() const {
   return NewCall(absl::Seconds(options_.timeout_seconds));
 }

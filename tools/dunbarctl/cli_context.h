@@ -1,6 +1,6 @@
 // What every dunbarctl command shares: the global flags, the output streams and mode, the lazily
-// made channel and stubs, and the helpers that turn a response or an error into output and an
-// exit code (see exit_codes.h).
+// made channels and stubs (membership at --addr, cohort at --cohort-addr), and the helpers that
+// turn a response or an error into output and an exit code (see exit_codes.h).
 //
 //   GetMemberRequest request;
 //   request.set_tenant(ctx.options().tenant);
@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "dunbar/cohort/v1/cohort.grpc.pb.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
 #include "google/protobuf/message.h"
 #include "grpc/health/v1/health.grpc.pb.h"
@@ -30,9 +31,10 @@ namespace dunbar::dunbarctl {
 enum class OutputMode { kTable, kJson };
 
 struct GlobalOptions {
-  std::string addr = "127.0.0.1:50051";  // --addr, env DUNBAR_ADDR
-  std::string token;                     // --token, env DUNBAR_TOKEN
-  std::string tenant;                    // --tenant: needed with service tokens
+  std::string addr = "127.0.0.1:50051";         // --addr, env DUNBAR_ADDR (membership)
+  std::string cohort_addr = "127.0.0.1:50052";  // --cohort-addr, env DUNBAR_COHORT_ADDR
+  std::string token;                            // --token, env DUNBAR_TOKEN
+  std::string tenant;                           // --tenant: needed with service tokens
   OutputMode output = OutputMode::kTable;
   double timeout_seconds = 10;  // --timeout: deadline of each unary call
 };
@@ -53,6 +55,8 @@ class CliContext {
   // Made on first use from options().addr, shared by all calls of this run.
   membership::v1::MembershipService::StubInterface& membership();
   grpc::health::v1::Health::StubInterface& health();
+  // Made on first use from options().cohort_addr (its own channel: another service).
+  cohort::v1::CohortService::StubInterface& cohort();
 
   // A call context with the --timeout deadline (or `timeout`) and the bearer token.
   std::unique_ptr<grpc::ClientContext> NewCall() const;
@@ -76,8 +80,10 @@ class CliContext {
   std::ostream& err_;
   GlobalOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::Channel> cohort_channel_;
   std::unique_ptr<membership::v1::MembershipService::StubInterface> membership_;
   std::unique_ptr<grpc::health::v1::Health::StubInterface> health_;
+  std::unique_ptr<cohort::v1::CohortService::StubInterface> cohort_;
 };
 
 }  // namespace dunbar::dunbarctl

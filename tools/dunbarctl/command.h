@@ -39,5 +39,12 @@ void AddInteractionCommands(CLI::App& root, CliContext& ctx, Selected& selected)
 void AddRankCommand(CLI::App& root, CliContext& ctx, Selected& selected);
 void AddPreferenceCommands(CLI::App& root, CliContext& ctx, Selected& selected);
 void AddEntitlementCommands(CLI::App& root, CliContext& ctx, Selected& selected);
+// Cohort service (--cohort-addr): programs, cohorts, enroll|withdraw|transfer, roster|waitlist,
+// stats.
+void AddProgramCommands(CLI::App& root, CliContext& ctx, Selected& selected);
+void AddCohortCommands(CLI::App& root, CliContext& ctx, Selected& selected);
+void AddEnrollmentCommands(CLI::App& root, CliContext& ctx, Selected& selected);
+void AddRosterCommands(CLI::App& root, CliContext& ctx, Selected& selected);
+void AddStatsCommand(CLI::App& root, CliContext& ctx, Selected& selected);
 
 }  // namespace dunbar::dunbarctl

@@ -119,14 +119,20 @@ std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp, absl::
   return absl::FormatTime("%Y-%m-%d %H:%M", time, zone);
 }
 
-std::string FormatMinorAmount(int64_t amount_minor, absl::string_view currency) {
+int CurrencyMinorDigits(absl::string_view currency) {
   static constexpr absl::string_view kZeroDecimal[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY",
                                                        "KMF", "KRW", "PYG", "RWF", "UGX", "VND",
                                                        "VUV", "XAF", "XOF", "XPF"};
   const std::string upper = absl::AsciiStrToUpper(currency);
   for (absl::string_view code : kZeroDecimal) {
-    if (upper == code) return absl::StrCat(amount_minor, " ", upper);
+    if (upper == code) return 0;
   }
+  return 2;
+}
+
+std::string FormatMinorAmount(int64_t amount_minor, absl::string_view currency) {
+  const std::string upper = absl::AsciiStrToUpper(currency);
+  if (CurrencyMinorDigits(upper) == 0) return absl::StrCat(amount_minor, " ", upper);
   const char* sign = amount_minor < 0 ? "-" : "";
   const uint64_t magnitude = amount_minor < 0 ? 0 - static_cast<uint64_t>(amount_minor)
                                               : static_cast<uint64_t>(amount_minor);

@@ -44,6 +44,9 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time);
 // "2024-03-01 09:30" in `zone`; "" for an unset (zero) timestamp.
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp, absl::TimeZone zone);
 
+// Digits of the currency's minor unit: 0 for zero-decimal currencies (JPY, KRW...), else 2.
+int CurrencyMinorDigits(absl::string_view currency);
+
 // Minor units shown in major units: 2 decimals, 0 for zero-decimal currencies such as JPY, KRW.
 std::string FormatMinorAmount(int64_t amount_minor, absl::string_view currency);
 

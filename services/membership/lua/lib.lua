@@ -95,6 +95,15 @@ local function emit(max_len, event_type, ...)
   redis.call('XADD', P .. 'events', 'MAXLEN', '~', max_len, '*', 'type', event_type, ...)
 end
 
+-- Tells live watchers (WatchEntitlementChanges) that an entitlement changed. A channel is not a
+-- key: the script still touches only the tenant's slot, and PUBLISH reaches the whole cluster.
+-- Payload format: entitlement_change_codec.h.
+local function publish_entitlement_change(channel, tenant, member_id, program_id, order_id, revoked,
+    now)
+  redis.call('PUBLISH', channel,
+    table.concat({tenant, member_id, program_id, order_id, revoked and '1' or '0', now}, '\t'))
+end
+
 local function index_add(id, stage, tags, source)
   if stage ~= nil and stage ~= '' then
     redis.call('ZADD', P .. 'stage:' .. stage, 0, id)

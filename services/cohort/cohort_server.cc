@@ -1,0 +1,104 @@
+#include "services/cohort/cohort_server.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/log/json_log.h"
+#include "common/status/status_macros.h"
+#include "dunbar/membership/v1/membership.grpc.pb.h"
+#include "services/cohort/admission_gate.h"
+#include "services/cohort/cohort_domain.h"
+#include "services/cohort/cohort_grpc_service.h"
+#include "services/cohort/cohort_store.h"
+
+namespace dunbar::cohort {
+namespace {
+
+class CohortServerImpl final : public CohortServer {
+ public:
+  CohortServerImpl(std::shared_ptr<CohortStore> store, std::shared_ptr<AdmissionGate> gate,
+                   std::unique_ptr<CohortGrpcService> service)
+      : store_(std::move(store)), gate_(std::move(gate)), service_(std::move(service)) {}
+
+  grpc::Service* service() override { return service_.get(); }
+  absl::Status Probe() override { return store_->Probe(); }
+  bool EntitlementFeedLive() const override { return gate_->feed_live(); }
+
+ private:
+  std::shared_ptr<CohortStore> store_;
+  // Declared after the store: destroyed first, so the feed stops before the store goes.
+  std::shared_ptr<AdmissionGate> gate_;
+  std::unique_ptr<CohortGrpcService> service_;
+};
+
+absl::Status RequirePositive(const char* field, absl::Duration value) {
+  if (value > absl::ZeroDuration()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(field, ": must be positive"));
+}
+
+absl::Status ValidateOptions(const CohortOptions& options) {
+  if (options.membership_token.empty()) {
+    return absl::InvalidArgumentError("membership_token: is required (a service token)");
+  }
+  DUNBAR_RETURN_IF_ERROR(RequirePositive("membership_timeout", options.membership_timeout));
+  if (options.admission_cache_ttl < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("admission_cache_ttl: must be at least a second");
+  }
+  DUNBAR_RETURN_IF_ERROR(RequirePositive("feed_initial_backoff", options.feed_initial_backoff));
+  if (options.feed_max_backoff < options.feed_initial_backoff) {
+    return absl::InvalidArgumentError("feed_max_backoff: must be at least feed_initial_backoff");
+  }
+  if (options.event_stream_max_len < 1) {
+    return absl::InvalidArgumentError("event_stream_max_len: must be positive");
+  }
+  if (options.request_id_ttl < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("request_id_ttl: must be at least a second");
+  }
+  if (!options.clock) return absl::InvalidArgumentError("clock: must be set");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<CohortServer>> CohortServer::Create(
+    std::shared_ptr<redis::RedisClient> redis, std::shared_ptr<auth::TokenStore> tokens,
+    std::shared_ptr<grpc::ChannelInterface> membership_channel, CohortOptions options) {
+  if (!redis || !tokens || !membership_channel) {
+    return absl::InvalidArgumentError("redis, tokens and membership_channel are required");
+  }
+  DUNBAR_RETURN_IF_ERROR(ValidateOptions(options));
+
+  CohortStore::Options store_options;
+  store_options.event_stream_max_len = options.event_stream_max_len;
+  store_options.request_id_ttl = options.request_id_ttl;
+  store_options.admission_cache_ttl = options.admission_cache_ttl;
+  auto store = std::make_shared<CohortStore>(std::move(redis), store_options);
+  if (absl::Status loaded = store->LoadScripts(); !loaded.ok()) {
+    // Redis may be down at start: the service reports NOT_SERVING and reloads scripts on demand.
+    log::Warn("cohort.scripts_not_loaded", {{"code", absl::StatusCodeToString(loaded.code())}});
+  }
+
+  AdmissionGateOptions gate_options;
+  gate_options.membership_token = options.membership_token;
+  gate_options.membership_timeout = options.membership_timeout;
+  gate_options.feed_initial_backoff = options.feed_initial_backoff;
+  gate_options.feed_max_backoff = options.feed_max_backoff;
+  gate_options.clock = options.clock;
+  std::shared_ptr<AdmissionGate::MembershipStub> stub =
+      ::dunbar::membership::v1::MembershipService::NewStub(std::move(membership_channel));
+  auto gate = std::make_shared<AdmissionGate>(
+      std::move(stub),
+      [store](const std::string& tenant, const std::string& program_id,
+              const std::string& member_id) {
+        return store->InvalidateAdmission(tenant, program_id, member_id);
+      },
+      std::move(gate_options));
+  gate->StartFeed();
+
+  auto domain = std::make_shared<CohortDomain>(store, gate, CohortDomainOptions{options.clock});
+  auto service = std::make_unique<CohortGrpcService>(std::move(domain), std::move(tokens));
+  return std::unique_ptr<CohortServer>(
+      new CohortServerImpl(std::move(store), std::move(gate), std::move(service)));
+}
+
+}  // namespace dunbar::cohort
