@@ -2,9 +2,9 @@
 // programme (so batches fill and roll over during the run, as in a real launch).
 //
 // Setup (not measured): the first --enroll-members members of the tenant are read from membership
-// (--membership-addr; seed them with `rpc_load import` first). With --enroll-warm (the default) each
-// of them is first enrolled once in a warm-up programme, so the cohort service has already asked
-// membership about them and the measured calls take the cached path (one Redis round trip, no
+// (--membership-addr; seed them with `rpc_load import` first). With --enroll-warm (the default)
+// each of them is first enrolled once in a warm-up programme, so the cohort service has already
+// asked membership about them and the measured calls take the cached path (one Redis round trip, no
 // membership hop), which is what the goal is about. --no-enroll-warm measures the cold path
 // (every call also asks membership).
 #include <atomic>
@@ -71,8 +71,8 @@ absl::Status WarmUp(const ScenarioEnv& env, const std::string& program_id,
     threads.emplace_back([&, t] {
       auto stub = cv1::CohortService::NewStub(env.channels->ForClient(t));
       for (size_t i = next++; i < member_ids.size(); i = next++) {
-        grpc::Status status = EnrollOne(*stub, env, program_id, member_ids[i],
-                                        absl::StrCat(env.run_id, "-warm-", i));
+        grpc::Status status =
+            EnrollOne(*stub, env, program_id, member_ids[i], absl::StrCat(env.run_id, "-warm-", i));
         if (!status.ok()) {
           absl::MutexLock lock(&mu);
           if (first_error.ok()) {
@@ -98,10 +98,9 @@ absl::StatusOr<Scenario> MakeEnrollScenario(const ScenarioEnv& env) {
   auto ids = ListMemberIds(*membership, env, env.enroll_members);
   if (!ids.ok()) return ids.status();
   if (static_cast<int>(ids->size()) < env.enroll_members) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("tenant \"", env.tenant, "\" has ", ids->size(),
-                     " members, fewer than --enroll-members ", env.enroll_members,
-                     ": seed it first (rpc_load --addr <membership> import --rows N)"));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "tenant \"", env.tenant, "\" has ", ids->size(), " members, fewer than --enroll-members ",
+        env.enroll_members, ": seed it first (rpc_load --addr <membership> import --rows N)"));
   }
   auto cohort = cv1::CohortService::NewStub(env.channels->ForClient(0));
   if (env.enroll_warm) {

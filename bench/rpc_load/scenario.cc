@@ -6,8 +6,8 @@
 namespace dunbar::bench {
 
 std::vector<std::string> ScenarioNames() {
-  return {"health", "get-member", "create-member", "rank-contacts", "enroll",
-          "echo",   "echo-redis", "generic"};
+  return {"health", "get-member", "create-member", "rank-contacts",
+          "enroll", "echo",       "echo-redis",    "generic"};
 }
 
 absl::StatusOr<Scenario> MakeScenario(std::string_view name, const ScenarioEnv& env) {

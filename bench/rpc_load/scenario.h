@@ -6,8 +6,8 @@
 //   LoadResult r = RunClosedLoop("GetMember", options, *factory);
 //
 // Scenarios: health (the baseline: grpc.health.v1.Health/Check, the empty RPC), get-member,
-// create-member, rank-contacts, enroll (cohort), echo, echo-redis, and generic (any unary RPC by method name with a
-// fixed request in protobuf text format).
+// create-member, rank-contacts, enroll (cohort), echo, echo-redis, and generic (any unary RPC by
+// method name with a fixed request in protobuf text format).
 #pragma once
 
 #include <functional>

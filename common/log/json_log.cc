@@ -28,10 +28,14 @@ std::atomic<bool> g_enabled{true};
 
 const char* LevelName(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -48,7 +52,8 @@ void Write(Level level, std::string_view event, const nlohmann::json& fields) {
   if (fields.is_object()) {
     for (auto it = fields.begin(); it != fields.end(); ++it) line[it.key()] = it.value();
   }
-  // Invalid UTF-8 in a field is replaced rather than throwing: a log line must never crash a server.
+  // Invalid UTF-8 in a field is replaced rather than throwing: a log line must never crash a
+  // server.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
   // One write(2) per line: POSIX keeps a single write to a pipe/file unsplit up to PIPE_BUF, and in

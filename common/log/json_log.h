@@ -7,9 +7,8 @@
 // Never log personal data (names, handles, notes): log ids, codes and counts.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace dunbar::log {
 

@@ -4,9 +4,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define DUNBAR_RETURN_IF_ERROR(expr)                \
-  do {                                              \
-    const ::absl::Status dunbar_status_ = (expr);   \
+#define DUNBAR_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    const ::absl::Status dunbar_status_ = (expr);    \
     if (!dunbar_status_.ok()) return dunbar_status_; \
   } while (0)
 

@@ -176,8 +176,7 @@ class CohortStore {
 
   absl::StatusOr<RosterPage> ListRoster(const std::string& tenant, const std::string& program_id,
                                         int32_t number, int32_t after_seat, int page_size);
-  absl::StatusOr<WaitlistPage> GetWaitlist(const std::string& tenant,
-                                           const std::string& program_id,
+  absl::StatusOr<WaitlistPage> GetWaitlist(const std::string& tenant, const std::string& program_id,
                                            int32_t after_position, int page_size);
   // Every programme the member was ever in, oldest first (empty for an unknown member).
   absl::StatusOr<std::vector<v1::Enrollment>> ListMemberEnrollments(const std::string& tenant,

@@ -9,9 +9,9 @@
 #include "common/ids/id_generator.h"
 #include "common/status/status_macros.h"
 #include "common/validation/validation.h"
+#include "services/membership/api_helpers.h"
 #include "services/membership/interaction_codec.h"
 #include "services/membership/member_validation.h"
-#include "services/membership/api_helpers.h"
 #include "services/membership/warmth.h"
 
 namespace dunbar::membership {

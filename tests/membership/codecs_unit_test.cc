@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "services/membership/api_helpers.h"
 #include "services/membership/interaction_codec.h"
 #include "services/membership/member_codec.h"
-#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

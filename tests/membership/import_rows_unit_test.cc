@@ -4,9 +4,9 @@
 
 #include <string>
 
+#include "services/membership/api_helpers.h"
 #include "services/membership/contact_import.h"
 #include "services/membership/member_validation.h"
-#include "services/membership/api_helpers.h"
 
 namespace dunbar::membership {
 namespace {

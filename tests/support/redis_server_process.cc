@@ -65,12 +65,12 @@ RedisServerProcess::~RedisServerProcess() {
 absl::Status RedisServerProcess::Start() {
   if (dir_.empty()) return absl::InternalError("could not create a temp dir for redis-server");
   if (pid_ > 0) return absl::OkStatus();
-  std::vector<std::string> args = {"redis-server",   "--port",        "0",
-                                   "--unixsocket",   socket_path_,    "--unixsocketperm",
-                                   "700",            "--dir",         dir_,
-                                   "--save",         "",              "--appendonly",
-                                   "yes",            "--logfile",     dir_ + "/redis.log",
-                                   "--daemonize",    "no"};
+  std::vector<std::string> args = {"redis-server", "--port",     "0",
+                                   "--unixsocket", socket_path_, "--unixsocketperm",
+                                   "700",          "--dir",      dir_,
+                                   "--save",       "",           "--appendonly",
+                                   "yes",          "--logfile",  dir_ + "/redis.log",
+                                   "--daemonize",  "no"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");

@@ -14,8 +14,8 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 #include <mutex>
+#include <sstream>
 #include <string>
 #include <vector>
 
