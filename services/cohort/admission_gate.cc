@@ -34,10 +34,10 @@ absl::Status MapMembershipError(const grpc::Status& status, const std::string& m
 
 }  // namespace
 
-AdmissionGate::AdmissionGate(std::shared_ptr<MembershipStub> membership, Invalidator invalidate,
+AdmissionGate::AdmissionGate(std::shared_ptr<MembershipStub> membership, ChangeApplier apply_change,
                              AdmissionGateOptions options)
     : membership_(std::move(membership)),
-      invalidate_(std::move(invalidate)),
+      apply_change_(std::move(apply_change)),
       options_(std::move(options)),
       valid_since_(options_.clock()) {}
 
@@ -147,8 +147,7 @@ bool AdmissionGate::WatchOnce() {
       log::Info("cohort.entitlement_feed_live");
       continue;
     }
-    const absl::Status invalidated =
-        invalidate_(change.tenant(), change.program_id(), change.member_id());
+    const absl::Status invalidated = apply_change_(change);
     if (!invalidated.ok()) {
       // The stale answer may still be cached: trust no cached answer older than now.
       DistrustCachedAdmissions();

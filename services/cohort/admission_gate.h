@@ -1,14 +1,14 @@
 // The cohort service's door to membership: asks CheckEntitlement whether a member may enter a
 // programme, and follows membership's entitlement feed (WatchEntitlementChanges) so that cached
-// answers are dropped as soon as an entitlement is granted or revoked.
+// answers are dropped as soon as an entitlement is revoked (and a grant is cached before the member
+// even tries to enrol).
 //
 // Trust in cached answers: `admission_valid_since()` is the instant before which the cohort store
 // must not trust a cached admission. It starts at the gate's creation (answers cached by earlier
 // processes may have missed events), and moves to "now" every time the feed (re)subscribes (the
 // feed does not replay what happened while it was down) and whenever an invalidation fails.
 //
-//   AdmissionGate gate(stub, [&](auto& t, auto& p, auto& m) { return store.InvalidateAdmission(
-//                          t, p, m); }, options);
+//   AdmissionGate gate(stub, [&](const EntitlementChange& c) { return Apply(store, c); }, options);
 //   gate.StartFeed();
 //   DUNBAR_ASSIGN_OR_RETURN(std::string order_id,
 //       gate.CheckEntitlement("acme", program_id, member_id, /*requires_entitlement=*/true,
@@ -47,11 +47,13 @@ struct AdmissionGateOptions {
 class AdmissionGate {
  public:
   using MembershipStub = ::dunbar::membership::v1::MembershipService::StubInterface;
-  // Forgets a cached admission (CohortStore::InvalidateAdmission).
-  using Invalidator = std::function<absl::Status(
-      const std::string& tenant, const std::string& program_id, const std::string& member_id)>;
+  // Applies one change from the feed to the cache (a revoke: CohortStore::InvalidateAdmission; a
+  // grant: CohortStore::CacheGrantedAdmission). A failure makes the gate distrust every cached
+  // answer older than now (a revoke may not have been applied).
+  using ChangeApplier =
+      std::function<absl::Status(const ::dunbar::membership::v1::EntitlementChange& change)>;
 
-  AdmissionGate(std::shared_ptr<MembershipStub> membership, Invalidator invalidate,
+  AdmissionGate(std::shared_ptr<MembershipStub> membership, ChangeApplier apply_change,
                 AdmissionGateOptions options);
   // Stops the feed: cancels its stream and joins its thread.
   ~AdmissionGate();
@@ -87,7 +89,7 @@ class AdmissionGate {
   bool SleepUnlessStopping(absl::Duration duration);
 
   const std::shared_ptr<MembershipStub> membership_;
-  const Invalidator invalidate_;
+  const ChangeApplier apply_change_;
   const AdmissionGateOptions options_;
 
   mutable std::mutex mu_;

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/timestamps.h"
 #include "common/log/json_log.h"
 #include "common/status/status_macros.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
@@ -58,6 +59,26 @@ absl::Status ValidateOptions(const CohortOptions& options) {
   return absl::OkStatus();
 }
 
+// One change from membership's feed into the admission cache. A grant without a time (an older
+// membership) is not cached: without it, it cannot be ordered against a revoke.
+absl::Status ApplyEntitlementChange(CohortStore& store,
+                                    const ::dunbar::membership::v1::EntitlementChange& change,
+                                    absl::Time now) {
+  const int64_t changed_ms =
+      change.has_changed_at() ? api::TimestampToMillis(change.changed_at()) : 0;
+  const absl::Time changed_at =
+      changed_ms > 0 ? absl::FromUnixMillis(changed_ms) : absl::InfinitePast();
+  if (change.revoked()) {
+    return store.InvalidateAdmission(change.tenant(), change.program_id(), change.member_id(),
+                                     changed_at);
+  }
+  if (changed_at == absl::InfinitePast()) return absl::OkStatus();
+  return store
+      .CacheGrantedAdmission(change.tenant(), change.program_id(), change.member_id(),
+                             change.order_id(), changed_at, now)
+      .status();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<CohortServer>> CohortServer::Create(
@@ -88,9 +109,8 @@ absl::StatusOr<std::unique_ptr<CohortServer>> CohortServer::Create(
       ::dunbar::membership::v1::MembershipService::NewStub(std::move(membership_channel));
   auto gate = std::make_shared<AdmissionGate>(
       std::move(stub),
-      [store](const std::string& tenant, const std::string& program_id,
-              const std::string& member_id) {
-        return store->InvalidateAdmission(tenant, program_id, member_id);
+      [store, clock = options.clock](const ::dunbar::membership::v1::EntitlementChange& change) {
+        return ApplyEntitlementChange(*store, change, clock());
       },
       std::move(gate_options));
   gate->StartFeed();

@@ -50,6 +50,7 @@ struct CohortStore::Scripts {
   redis::ScriptId list_member_enrollments;
   redis::ScriptId program_stats;
   redis::ScriptId invalidate_admission;
+  redis::ScriptId cache_granted_admission;
 
   // Key prefix of the tenant; ARGV[1] of every script.
   static std::string Prefix(const std::string& tenant) {
@@ -94,6 +95,7 @@ CohortStore::CohortStore(std::shared_ptr<redis::RedisClient> redis, Options opti
   s.list_member_enrollments = add("list_member_enrollments", lua::kListMemberEnrollmentsLua);
   s.program_stats = add("program_stats", lua::kProgramStatsLua);
   s.invalidate_admission = add("invalidate_admission", lua::kInvalidateAdmissionLua);
+  s.cache_granted_admission = add("cache_granted_admission", lua::kCacheGrantedAdmissionLua);
 }
 
 CohortStore::~CohortStore() = default;
@@ -401,15 +403,34 @@ absl::StatusOr<v1::ProgramStats> CohortStore::GetProgramStats(
 
 absl::Status CohortStore::InvalidateAdmission(const std::string& tenant,
                                               const std::string& program_id,
-                                              const std::string& member_id) {
+                                              const std::string& member_id, absl::Time changed_at) {
+  const int64_t changed_ms =
+      changed_at == absl::InfinitePast() ? 0 : std::max<int64_t>(0, api::TimeToMillis(changed_at));
   DUNBAR_ASSIGN_OR_RETURN(
       RedisReply reply,
       Scripts::Eval(registry_, scripts_->invalidate_admission, tenant,
                     {program_id, member_id,
-                     absl::StrCat(absl::ToInt64Milliseconds(options_.admission_cache_ttl))}));
+                     absl::StrCat(absl::ToInt64Milliseconds(options_.admission_cache_ttl)),
+                     absl::StrCat(changed_ms)}));
   DUNBAR_ASSIGN_OR_RETURN(int64_t one, reply.AsInteger());
   if (one != 1) return absl::InternalError("invalidate admission: unexpected reply from the store");
   return absl::OkStatus();
+}
+
+absl::StatusOr<bool> CohortStore::CacheGrantedAdmission(const std::string& tenant,
+                                                        const std::string& program_id,
+                                                        const std::string& member_id,
+                                                        const std::string& order_id,
+                                                        absl::Time changed_at, absl::Time now) {
+  DUNBAR_ASSIGN_OR_RETURN(
+      RedisReply reply,
+      Scripts::Eval(
+          registry_, scripts_->cache_granted_admission, tenant,
+          {program_id, member_id, order_id,
+           absl::StrCat(absl::ToInt64Milliseconds(options_.admission_cache_ttl)),
+           absl::StrCat(api::TimeToMillis(changed_at)), absl::StrCat(api::TimeToMillis(now))}));
+  DUNBAR_ASSIGN_OR_RETURN(int64_t cached, reply.AsInteger());
+  return cached == 1;
 }
 
 }  // namespace dunbar::cohort

@@ -14,17 +14,24 @@
 //   P wait:<pid>            zset member id -> join sequence (FIFO); P waitseq:<pid> counter
 //   P menr:<member id>      zset programme id -> first enrolment ms (ListMemberEnrollments)
 //   P daily:<pid>           hash "YYYY-MM-DD" (UTC) -> enrolments that day
-//   P adm:<pid>:<member>    admission cache: "<order id>|<cached ms>", expires (PX)
+//   P adm:<pid>:<member>    paid admission cache: "<order id>|<cached ms>", expires (PX)
 //   P admgen:<pid>:<member> admission generation, bumped by every invalidation, expires (PX)
+//   P admchg:<pid>:<member> time (membership's ms) of the latest entitlement change applied
+//   P known:<member>        "<cached ms>": membership confirmed the member exists (free
+//                           programmes need nothing more), expires (PX)
 //   P req:<request id>      idempotency record "<fingerprint>\n<answer>" with a TTL
 //   P events                stream: cohort.opened|full|started|closed, enrollment.created|
 //                           withdrawn|transferred, waitlist.joined|promoted (ids only)
 //
 // The admission cache lets Enroll stay one round trip: the enroll script itself looks at
-// adm:<pid>:<member>; only when it holds nothing usable does the script answer "admission needed"
+// adm:<pid>:<member> (paid programmes) or known:<member> (free ones); only when it holds nothing
+// usable does the script answer "admission needed"
 // (writing nothing), the domain asks membership, and calls Enroll again with the answer. The
 // generation guards the race "membership said yes, then an invalidation arrived, then we cached the
-// yes": the script only caches when the generation is still the one it reported.
+// yes": the script only caches when the generation is still the one it reported. Grants reported by
+// membership's feed are cached ahead of the enrolment (CacheGrantedAdmission), so a member who has
+// just paid enrols in one round trip; changes carry membership's time so that a late, older one
+// delivered through another replica's feed cannot undo a newer one.
 //
 //   CohortStore store(redis, CohortStore::Options{});
 //   store.LoadScripts().IgnoreError();  // Redis may be down at start; EVALSHA reloads later
@@ -186,10 +193,20 @@ class CohortStore {
                                                    const std::string& program_id,
                                                    const std::vector<std::string>& dates);
 
-  // Forgets the cached admission of (programme, member) and bumps its generation. Idempotent; fine
-  // for programmes and members the store never saw.
+  // An entitlement was revoked: forgets the cached admission of (programme, member) and bumps its
+  // generation. `changed_at` is membership's time of the revoke (InfinitePast: unknown).
+  // Idempotent; fine for programmes and members the store never saw.
   absl::Status InvalidateAdmission(const std::string& tenant, const std::string& program_id,
-                                   const std::string& member_id);
+                                   const std::string& member_id,
+                                   absl::Time changed_at = absl::InfinitePast());
+  // An entitlement was granted at `changed_at` (membership's time): caches the admission (and that
+  // the member exists) unless a change at least as recent was applied already. Returns whether it
+  // was cached.
+  absl::StatusOr<bool> CacheGrantedAdmission(const std::string& tenant,
+                                             const std::string& program_id,
+                                             const std::string& member_id,
+                                             const std::string& order_id, absl::Time changed_at,
+                                             absl::Time now);
 
  private:
   std::shared_ptr<redis::RedisClient> redis_;

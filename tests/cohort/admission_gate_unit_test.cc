@@ -29,8 +29,7 @@ class CheckEntitlementTest : public ::testing::Test {
     options.membership_token = "svc-token";
     options.membership_timeout = absl::Seconds(1);
     gate_ = std::make_unique<AdmissionGate>(
-        stub_,
-        [](const std::string&, const std::string&, const std::string&) { return absl::OkStatus(); },
+        stub_, [](const ::dunbar::membership::v1::EntitlementChange&) { return absl::OkStatus(); },
         options);
   }
 
@@ -181,8 +180,7 @@ TEST(AdmissionGateTest, CachedAnswersAreDistrustedUntilTheFeedSubscribes) {
   options.membership_token = "svc-token";
   options.clock = [created] { return created; };
   AdmissionGate gate(
-      stub,
-      [](const std::string&, const std::string&, const std::string&) { return absl::OkStatus(); },
+      stub, [](const ::dunbar::membership::v1::EntitlementChange&) { return absl::OkStatus(); },
       options);
   // Never started: no feed, not live, and nothing older than the gate is trusted.
   EXPECT_FALSE(gate.feed_live());

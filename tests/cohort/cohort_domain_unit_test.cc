@@ -59,9 +59,9 @@ class CohortDomainTest : public ::testing::Test {
     gate_options.clock = [this] { return now_; };
     gate_ = std::make_shared<AdmissionGate>(
         stub_,
-        [store = store_](const std::string& tenant, const std::string& program_id,
-                         const std::string& member_id) {
-          return store->InvalidateAdmission(tenant, program_id, member_id);
+        [store = store_](const ::dunbar::membership::v1::EntitlementChange& change) {
+          return store->InvalidateAdmission(change.tenant(), change.program_id(),
+                                            change.member_id());
         },
         gate_options);
     domain_ = std::make_unique<CohortDomain>(store_, gate_,
@@ -197,12 +197,12 @@ TEST_F(CohortDomainTest, UnknownMemberOfAFreeProgrammeIsNotFound) {
 }
 
 TEST_F(CohortDomainTest, AnswersCachedBeforeTheFeedResubscribedAreNotTrusted) {
-  const v1::Program program = CreateProgram(false);
+  const v1::Program program = CreateProgram(true);
   EXPECT_CALL(*stub_, CheckEntitlement(_, _, _))
       .Times(2)
       .WillRepeatedly(
           [](grpc::ClientContext*, const mv1::CheckEntitlementRequest&,
-             mv1::CheckEntitlementResponse* response) { return Entitled("", response); });
+             mv1::CheckEntitlementResponse* response) { return Entitled("o1", response); });
   ASSERT_TRUE(Enroll(program.id(), "m1").ok());
   ASSERT_TRUE(Withdraw(program.id(), "m1").ok());
   // A new gate (a restarted process) trusts nothing cached before it was created.
@@ -210,8 +210,7 @@ TEST_F(CohortDomainTest, AnswersCachedBeforeTheFeedResubscribedAreNotTrusted) {
   gate_options.membership_token = "svc";
   gate_options.clock = [this] { return Tick(); };
   auto fresh_gate = std::make_shared<AdmissionGate>(
-      stub_,
-      [](const std::string&, const std::string&, const std::string&) { return absl::OkStatus(); },
+      stub_, [](const ::dunbar::membership::v1::EntitlementChange&) { return absl::OkStatus(); },
       gate_options);
   CohortDomain restarted(store_, fresh_gate, CohortDomainOptions{[this] { return Tick(); }});
   v1::EnrollRequest request;

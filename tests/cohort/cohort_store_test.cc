@@ -409,6 +409,77 @@ TEST_F(CohortStoreTest, AdmissionProtocolCachesInvalidatesAndRespectsGenerations
   EXPECT_FALSE(free_needed->requires_entitlement);
 }
 
+TEST_F(CohortStoreTest, GrantsFromTheFeedAreCachedInMembershipOrderAndRevokesWinTies) {
+  const std::string pid = CreateProgram(10, v1::AUTO_OPEN_NEXT);
+  const absl::Time t = absl::FromUnixSeconds(1800000000);
+  EnrollCommand command;
+  command.program_id = pid;
+  command.member_id = "m";
+
+  // A grant reported by the feed admits without asking membership, with its order.
+  auto pushed =
+      store_->CacheGrantedAdmission(kTenant, pid, "m", "o1", t + absl::Seconds(100), now_);
+  ASSERT_TRUE(pushed.ok()) << pushed.status();
+  EXPECT_TRUE(*pushed);
+  auto enrolled = store_->Enroll(NewMutation(), command);
+  ASSERT_TRUE(enrolled.ok() && enrolled->response) << enrolled.status();
+  EXPECT_EQ(enrolled->response->result(), v1::ENROLLED);
+  auto mine = store_->ListMemberEnrollments(kTenant, "m");
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 1u);
+  EXPECT_EQ((*mine)[0].entitlement_order_id(), "o1");
+  ASSERT_TRUE(store_->Withdraw(NewMutation(), pid, "m", "").ok());
+
+  // The revoke at +200 forgets it; a grant published earlier but delivered later is ignored, and
+  // so is one at the very same millisecond (the revoke wins a tie).
+  ASSERT_TRUE(store_->InvalidateAdmission(kTenant, pid, "m", t + absl::Seconds(200)).ok());
+  EXPECT_FALSE(store_->Enroll(NewMutation(), command)->response.has_value());
+  EXPECT_FALSE(
+      *store_->CacheGrantedAdmission(kTenant, pid, "m", "o0", t + absl::Seconds(150), now_));
+  EXPECT_FALSE(
+      *store_->CacheGrantedAdmission(kTenant, pid, "m", "o2", t + absl::Seconds(200), now_));
+  EXPECT_FALSE(store_->Enroll(NewMutation(), command)->response.has_value());
+  // A newer grant is cached again.
+  EXPECT_TRUE(
+      *store_->CacheGrantedAdmission(kTenant, pid, "m", "o3", t + absl::Seconds(300), now_));
+  auto again = store_->Enroll(NewMutation(), command);
+  ASSERT_TRUE(again.ok() && again->response) << again.status();
+  EXPECT_EQ(again->response->result(), v1::ENROLLED);
+}
+
+TEST_F(CohortStoreTest, FreeProgrammesNeedAKnownMemberPaidOnesAnActiveOrder) {
+  const std::string free_pid = CreateProgram(10, v1::AUTO_OPEN_NEXT, "Free", false);
+  const std::string other_free = CreateProgram(10, v1::AUTO_OPEN_NEXT, "Free 2", false);
+  EnrollCommand command;
+  command.program_id = free_pid;
+  command.member_id = "x";
+  auto needed = store_->Enroll(NewMutation(), command);
+  ASSERT_TRUE(needed.ok());
+  EXPECT_FALSE(needed->response.has_value());
+  EXPECT_FALSE(needed->requires_entitlement);
+  command.admission = Admission{"", 0};
+  ASSERT_TRUE(store_->Enroll(NewMutation(), command)->response.has_value());
+
+  // Membership confirmed "x" exists: another free programme takes "x" in one step.
+  command.program_id = other_free;
+  command.admission.reset();
+  auto known = store_->Enroll(NewMutation(), command);
+  ASSERT_TRUE(known.ok() && known->response) << known.status();
+  EXPECT_EQ(known->response->result(), v1::ENROLLED);
+
+  // The first programme turns paid: knowing the member is no longer enough.
+  ASSERT_TRUE(store_->Withdraw(NewMutation(), free_pid, "x", "").ok());
+  v1::Program paid;
+  paid.set_id(free_pid);
+  paid.set_requires_entitlement(true);
+  ASSERT_TRUE(store_->UpdateProgram(NewMutation(), paid, {"requires_entitlement"}).ok());
+  command.program_id = free_pid;
+  auto now_paid = store_->Enroll(NewMutation(), command);
+  ASSERT_TRUE(now_paid.ok());
+  EXPECT_FALSE(now_paid->response.has_value());
+  EXPECT_TRUE(now_paid->requires_entitlement);
+}
+
 TEST_F(CohortStoreTest, HeldSeatsAndWaitlistPlacesNeedNoAdmission) {
   const std::string pid = CreateProgram(1, v1::WAITLIST);
   Enroll(pid, "a");

@@ -159,10 +159,9 @@ class EntitlementFeedTest : public ::testing::Test {
     std::shared_ptr<AdmissionGate::MembershipStub> stub = mv1::MembershipService::NewStub(channel);
     gate_ = std::make_unique<AdmissionGate>(
         std::move(stub),
-        [this](const std::string& tenant, const std::string& program_id,
-               const std::string& member_id) {
+        [this](const mv1::EntitlementChange& change) {
           std::lock_guard<std::mutex> lock(mu_);
-          invalidations_.emplace_back(tenant, program_id, member_id);
+          invalidations_.emplace_back(change.tenant(), change.program_id(), change.member_id());
           return invalidate_status_;
         },
         options_);

@@ -27,25 +27,39 @@ if record and record.st == WAITING then
   return answer(ctx, {r = R_WAITLISTED, pos = waitlist_position(program_id, member)})
 end
 
+-- Admission. A paid programme needs a cached active order (adm:, written when membership answered
+-- or when the feed reported the grant); a free one only needs to know the member exists (known:).
+-- An empty cached order never admits to a paid programme (it may have been free when cached).
+local requires_entitlement = prog.reqent == '1'
 local admission_key = key('adm', program_id, member)
+local known_key = key('known', member)
 local generation = num(redis.call('GET', key('admgen', program_id, member)))
-local order_id
+local order_id = ''
 if arg(4) == '1' then
-  order_id = arg(5)
-  -- An invalidation since membership was asked: use the answer once, but do not cache it.
-  if tonumber(arg(6)) == generation then
-    redis.call('SET', admission_key, order_id .. '|' .. ctx.now, 'PX', arg(8))
+  redis.call('SET', known_key, ctx.now, 'PX', arg(8))
+  if requires_entitlement then
+    order_id = arg(5)
+    -- An invalidation since membership was asked: use the answer once, but do not cache it.
+    if tonumber(arg(6)) == generation then
+      redis.call('SET', admission_key, order_id .. '|' .. ctx.now, 'PX', arg(8))
+    end
   end
 else
-  local cached = redis.call('GET', admission_key)
-  local cached_order, cached_at
-  if cached then
-    cached_order, cached_at = string.match(cached, '^(.*)|(%d+)$')
+  local admitted = false
+  if requires_entitlement then
+    local cached = redis.call('GET', admission_key)
+    if cached then
+      local cached_order, cached_at = string.match(cached, '^(.*)|(%d+)$')
+      admitted = cached_order ~= nil and cached_order ~= '' and
+        tonumber(cached_at) >= tonumber(arg(7))
+      order_id = cached_order or ''
+    end
+  else
+    admitted = redis.call('EXISTS', known_key) == 1
   end
-  if not cached_at or tonumber(cached_at) < tonumber(arg(7)) then
-    return cjson.encode({need = 1, req = prog.reqent == '1' and 1 or 0, gen = generation})
+  if not admitted then
+    return cjson.encode({need = 1, req = requires_entitlement and 1 or 0, gen = generation})
   end
-  order_id = cached_order
 end
 
 local reply = {filled = false}
