@@ -53,6 +53,12 @@ absl::StatusOr<std::unique_ptr<CohortFixture>> CohortFixture::Start(CohortFixtur
   f->tokens_ = *std::move(tokens);
 
   options.cohort.membership_token = f->membership_->token(Caller::kService);
+  // Under TSan everything runs 5-10x slower and 64 racing clients queue behind membership's two
+  // cores: the production default (1 s) would turn that slowness into UNAVAILABLE answers.
+  if (UnderThreadSanitizer()) {
+    options.cohort.membership_timeout =
+        std::max(options.cohort.membership_timeout, absl::Seconds(10));
+  }
   f->options_ = options;
   auto cohort = cohort::CohortServer::Create(
       f->redis_, f->tokens_.store(), MembershipChannel(f->membership_->port()), options.cohort);
@@ -82,6 +88,9 @@ CohortFixture::~CohortFixture() {
 
 std::unique_ptr<grpc::ClientContext> CohortFixture::Context(Caller caller,
                                                             absl::Duration timeout) const {
+  // TSan slows everything 5-10x and 64 racing clients then queue for seconds: the races test
+  // correctness, not latency, so their deadlines stretch with the slowdown.
+  if (UnderThreadSanitizer()) timeout *= 6;
   return client::NewCallContext(timeout, tokens_.token(caller));
 }
 
