@@ -1,5 +1,6 @@
 #include "services/cohort/cohort_store.h"
 
+#include <algorithm>
 #include <string_view>
 #include <utility>
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/auth/grpc_auth.h"
 #include "common/server/rpc_log_interceptor.h"
+#include "common/server/tenant_call.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status_macros.h"
 
@@ -19,27 +20,13 @@ MembershipGrpcService::MembershipGrpcService(std::shared_ptr<MembershipDomain> d
       tokens_(std::move(tokens)),
       entitlement_feed_(std::move(entitlement_feed)) {}
 
-template <typename Response, typename Call>
-grpc::Status MembershipGrpcService::Handle(grpc::ServerContext* context,
-                                           const std::string& requested_tenant, Response* response,
-                                           Call call) {
-  absl::StatusOr<auth::Principal> principal = auth::Authenticate(*tokens_, *context);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  absl::StatusOr<std::string> tenant = auth::ResolveTenant(*principal, requested_tenant);
-  if (!tenant.ok()) return ToGrpcStatus(tenant.status());
-  server::SetLogTenant(*context, *tenant);
-  absl::StatusOr<Response> result = call(*tenant);
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 // Each RPC: the same four steps, differing only in the domain call.
 #define DUNBAR_MEMBERSHIP_UNARY(Method, Request, Response)                                         \
   grpc::Status MembershipGrpcService::Method(grpc::ServerContext* context,                         \
                                              const v1::Request* request, v1::Response* response) { \
-    return Handle(context, request->tenant(), response,                                            \
-                  [&](const std::string& tenant) { return domain_->Method(tenant, *request); });   \
+    return server::RunTenantCall(                                                                  \
+        *tokens_, *context, request->tenant(), response,                                           \
+        [&](const std::string& tenant) { return domain_->Method(tenant, *request); });             \
   }
 
 DUNBAR_MEMBERSHIP_UNARY(CreateMember, CreateMemberRequest, Member)

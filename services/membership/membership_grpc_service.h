@@ -72,10 +72,6 @@ class MembershipGrpcService final : public v1::MembershipService::Service {
                                        grpc::ServerWriter<v1::EntitlementChange>* writer) override;
 
  private:
-  // Authenticates, resolves `requested_tenant`, then runs `call(tenant)` into `response`.
-  template <typename Response, typename Call>
-  grpc::Status Handle(grpc::ServerContext* context, const std::string& requested_tenant,
-                      Response* response, Call call);
   absl::StatusOr<v1::ImportContactsResponse> Import(
       grpc::ServerContext* context, grpc::ServerReader<v1::ImportContactsRequest>* reader);
 
