@@ -10,6 +10,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools grpc-proto
+  tzdata  # IANA zones for outreach policies (absl::LoadTimeZone reads /usr/share/zoneinfo)
 )
 
 missing=()
