@@ -284,6 +284,20 @@ absl::StatusOr<v1::ListMemberEnrollmentsResponse> CohortDomain::ListMemberEnroll
   return response;
 }
 
+absl::StatusOr<v1::BatchGetEnrollmentsResponse> CohortDomain::BatchGetEnrollments(
+    const std::string& tenant, const v1::BatchGetEnrollmentsRequest& request) {
+  DUNBAR_RETURN_IF_ERROR(RequireId("program_id", request.program_id()));
+  DUNBAR_ASSIGN_OR_RETURN(std::vector<std::string> member_ids,
+                          NormalizeMemberIds(request.member_ids()));
+  DUNBAR_ASSIGN_OR_RETURN(std::vector<v1::Enrollment> enrollments,
+                          store_->BatchGetEnrollments(tenant, request.program_id(), member_ids));
+  v1::BatchGetEnrollmentsResponse response;
+  for (v1::Enrollment& enrollment : enrollments) {
+    *response.add_enrollments() = std::move(enrollment);
+  }
+  return response;
+}
+
 absl::StatusOr<v1::ProgramStats> CohortDomain::GetProgramStats(
     const std::string& tenant, const v1::GetProgramStatsRequest& request) {
   DUNBAR_RETURN_IF_ERROR(RequireId("program_id", request.program_id()));

@@ -71,6 +71,8 @@ class CohortDomain {
                                                       const v1::GetWaitlistRequest& request);
   absl::StatusOr<v1::ListMemberEnrollmentsResponse> ListMemberEnrollments(
       const std::string& tenant, const v1::ListMemberEnrollmentsRequest& request);
+  absl::StatusOr<v1::BatchGetEnrollmentsResponse> BatchGetEnrollments(
+      const std::string& tenant, const v1::BatchGetEnrollmentsRequest& request);
   absl::StatusOr<v1::ProgramStats> GetProgramStats(const std::string& tenant,
                                                    const v1::GetProgramStatsRequest& request);
 

@@ -36,6 +36,7 @@ DUNBAR_COHORT_UNARY(ListRoster, ListRosterRequest, ListRosterResponse)
 DUNBAR_COHORT_UNARY(GetWaitlist, GetWaitlistRequest, GetWaitlistResponse)
 DUNBAR_COHORT_UNARY(ListMemberEnrollments, ListMemberEnrollmentsRequest,
                     ListMemberEnrollmentsResponse)
+DUNBAR_COHORT_UNARY(BatchGetEnrollments, BatchGetEnrollmentsRequest, BatchGetEnrollmentsResponse)
 DUNBAR_COHORT_UNARY(GetProgramStats, GetProgramStatsRequest, ProgramStats)
 
 #undef DUNBAR_COHORT_UNARY

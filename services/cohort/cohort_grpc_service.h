@@ -54,6 +54,9 @@ class CohortGrpcService final : public v1::CohortService::Service {
   grpc::Status ListMemberEnrollments(grpc::ServerContext* context,
                                      const v1::ListMemberEnrollmentsRequest* request,
                                      v1::ListMemberEnrollmentsResponse* response) override;
+  grpc::Status BatchGetEnrollments(grpc::ServerContext* context,
+                                   const v1::BatchGetEnrollmentsRequest* request,
+                                   v1::BatchGetEnrollmentsResponse* response) override;
   grpc::Status GetProgramStats(grpc::ServerContext* context,
                                const v1::GetProgramStatsRequest* request,
                                v1::ProgramStats* response) override;

@@ -29,6 +29,15 @@ std::string WithLib(std::string_view body) {
 
 std::string Flag(bool value) { return value ? "1" : "0"; }
 
+// The `enrollments` array of a script reply.
+std::vector<v1::Enrollment> DecodeEnrollments(const Json& json) {
+  std::vector<v1::Enrollment> enrollments;
+  for (const Json& enrollment : JsonArray(json, "enrollments")) {
+    enrollments.push_back(DecodeEnrollment(enrollment));
+  }
+  return enrollments;
+}
+
 }  // namespace
 
 struct CohortStore::Scripts {
@@ -49,6 +58,7 @@ struct CohortStore::Scripts {
   redis::ScriptId list_roster;
   redis::ScriptId get_waitlist;
   redis::ScriptId list_member_enrollments;
+  redis::ScriptId batch_get_enrollments;
   redis::ScriptId program_stats;
   redis::ScriptId invalidate_admission;
   redis::ScriptId cache_granted_admission;
@@ -94,6 +104,7 @@ CohortStore::CohortStore(std::shared_ptr<redis::RedisClient> redis, Options opti
   s.list_roster = add("list_roster", lua::kListRosterLua);
   s.get_waitlist = add("get_waitlist", lua::kGetWaitlistLua);
   s.list_member_enrollments = add("list_member_enrollments", lua::kListMemberEnrollmentsLua);
+  s.batch_get_enrollments = add("batch_get_enrollments", lua::kBatchGetEnrollmentsLua);
   s.program_stats = add("program_stats", lua::kProgramStatsLua);
   s.invalidate_admission = add("invalidate_admission", lua::kInvalidateAdmissionLua);
   s.cache_granted_admission = add("cache_granted_admission", lua::kCacheGrantedAdmissionLua);
@@ -358,11 +369,19 @@ absl::StatusOr<std::vector<v1::Enrollment>> CohortStore::ListMemberEnrollments(
       RedisReply reply,
       Scripts::Eval(registry_, scripts_->list_member_enrollments, tenant, {member_id}));
   DUNBAR_ASSIGN_OR_RETURN(Json json, ParseScriptReply(reply, "list member enrollments"));
-  std::vector<v1::Enrollment> enrollments;
-  for (const Json& enrollment : JsonArray(json, "enrollments")) {
-    enrollments.push_back(DecodeEnrollment(enrollment));
-  }
-  return enrollments;
+  return DecodeEnrollments(json);
+}
+
+absl::StatusOr<std::vector<v1::Enrollment>> CohortStore::BatchGetEnrollments(
+    const std::string& tenant, const std::string& program_id,
+    const std::vector<std::string>& member_ids) {
+  std::vector<std::string> args = {program_id};
+  args.insert(args.end(), member_ids.begin(), member_ids.end());
+  DUNBAR_ASSIGN_OR_RETURN(
+      RedisReply reply,
+      Scripts::Eval(registry_, scripts_->batch_get_enrollments, tenant, std::move(args)));
+  DUNBAR_ASSIGN_OR_RETURN(Json json, ParseScriptReply(reply, "batch get enrollments"));
+  return DecodeEnrollments(json);
 }
 
 absl::StatusOr<v1::ProgramStats> CohortStore::GetProgramStats(

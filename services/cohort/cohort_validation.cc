@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/status/status_macros.h"
@@ -170,6 +171,22 @@ absl::StatusOr<CohortRef> ParseCohortRef(std::string_view field, std::string_vie
                                                    ": expected \"<program id>.<cohort number>\""));
   }
   return ref;
+}
+
+absl::StatusOr<std::vector<std::string>> NormalizeMemberIds(
+    const google::protobuf::RepeatedPtrField<std::string>& member_ids) {
+  if (member_ids.empty() || member_ids.size() > kMaxBatchMembers) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "member_ids: must hold between 1 and ", kMaxBatchMembers, " ids, got ", member_ids.size()));
+  }
+  std::vector<std::string> unique;
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < member_ids.size(); ++i) {
+    const std::string& id = member_ids[i];
+    DUNBAR_RETURN_IF_ERROR(validation::ValidateId(absl::StrCat("member_ids[", i, "]"), id));
+    if (seen.insert(id).second) unique.push_back(id);
+  }
+  return unique;
 }
 
 absl::StatusOr<int> NormalizeStatsDays(int days) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <google/protobuf/field_mask.pb.h>
+#include <google/protobuf/repeated_field.h>
 
 #include <string>
 #include <string_view>
@@ -29,6 +30,7 @@ inline constexpr size_t kMaxSourceLength = 64;
 inline constexpr size_t kMaxReasonLength = 500;
 inline constexpr int kDefaultStatsDays = 30;
 inline constexpr int kMaxStatsDays = 366;
+inline constexpr int kMaxBatchMembers = 500;
 inline constexpr std::string_view kDefaultNameTemplate = "{programme} {n}";
 
 // The update_mask paths UpdateProgram accepts, in proto order.
@@ -47,6 +49,11 @@ absl::StatusOr<std::vector<std::string>> NormalizeProgramUpdate(
 
 // ParseCohortId (cohort_naming.h) plus a well-formed programme id; INVALID_ARGUMENT naming `field`.
 absl::StatusOr<CohortRef> ParseCohortRef(std::string_view field, std::string_view cohort_id);
+
+// BatchGetEnrollments.member_ids: 1..500 entries, each a valid id (errors name "member_ids[3]");
+// returned without duplicates, in first-seen order.
+absl::StatusOr<std::vector<std::string>> NormalizeMemberIds(
+    const google::protobuf::RepeatedPtrField<std::string>& member_ids);
 
 // GetProgramStats.days: 0 -> 30, 1..366.
 absl::StatusOr<int> NormalizeStatsDays(int days);

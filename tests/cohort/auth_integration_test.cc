@@ -212,6 +212,16 @@ class CohortAuthTest : public CohortIntegrationTest {
            cv1::ListMemberEnrollmentsResponse out;
            return s.ListMemberEnrollments(ctx, r, &out);
          }},
+        {"BatchGetEnrollments",
+         [&s, pid, seated, spare](grpc::ClientContext* ctx, const std::string& tenant) {
+           cv1::BatchGetEnrollmentsRequest r;
+           r.set_tenant(tenant);
+           r.set_program_id(pid);
+           r.add_member_ids(seated);
+           r.add_member_ids(spare);
+           cv1::BatchGetEnrollmentsResponse out;
+           return s.BatchGetEnrollments(ctx, r, &out);
+         }},
         {"GetProgramStats",
          [&s, pid](grpc::ClientContext* ctx, const std::string& tenant) {
            cv1::GetProgramStatsRequest r;
@@ -231,7 +241,7 @@ class CohortAuthTest : public CohortIntegrationTest {
 TEST_F(CohortAuthTest, EveryRpcChecksTheTokenAndTheTenant) {
   const auto calls = Calls();
   const std::set<std::string> methods = CohortMethods();
-  EXPECT_EQ(methods.size(), 17u) << "the service changed: update this test's table";
+  EXPECT_EQ(methods.size(), 18u) << "the service changed: update this test's table";
   for (const std::string& method : methods) EXPECT_EQ(calls.count(method), 1u) << method;
   for (const auto& [name, unused] : calls) EXPECT_EQ(methods.count(name), 1u) << name;
 

@@ -860,6 +860,77 @@ TEST_F(CohortStoreTest, MemberEnrollmentsAcrossProgrammes) {
   EXPECT_TRUE(nobody->empty());
 }
 
+TEST_F(CohortStoreTest, BatchGetEnrollmentsAnswersInRequestOrderWithoutHistory) {
+  const std::string pid = CreateProgram(2, v1::WAITLIST);
+  for (const char* member : {"a", "b", "w1", "w2", "w3"}) Enroll(pid, member);
+  ASSERT_TRUE(store_->Withdraw(NewMutation(), pid, "w2", "").ok());  // leaves the waitlist
+  ASSERT_TRUE(store_->Withdraw(NewMutation(), pid, "a", "").ok());   // w1 takes seat 1
+
+  auto batch = store_->BatchGetEnrollments(kTenant, pid, {"w3", "nobody", "w2", "w1", "b", "a"});
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), 5u);
+  std::vector<std::string> order;
+  for (const v1::Enrollment& enrollment : *batch) {
+    order.push_back(enrollment.member_id());
+    EXPECT_EQ(enrollment.program_id(), pid);
+    EXPECT_EQ(enrollment.history_size(), 0) << enrollment.member_id();
+    EXPECT_EQ(enrollment.source(), "cli");
+    EXPECT_TRUE(enrollment.has_enrolled_at());
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"w3", "w2", "w1", "b", "a"}));
+  const v1::Enrollment& w3 = (*batch)[0];
+  EXPECT_EQ(w3.status(), v1::WAITING);
+  EXPECT_EQ(w3.waitlist_position(), 1);  // w1 promoted, w2 left: w3 is next in line
+  EXPECT_FALSE(w3.has_seat());
+  EXPECT_EQ((*batch)[1].status(), v1::WITHDRAWN);
+  EXPECT_EQ((*batch)[1].waitlist_position(), 0);
+  EXPECT_FALSE((*batch)[1].has_seat());
+  const v1::Enrollment& w1 = (*batch)[2];
+  EXPECT_EQ(w1.status(), v1::ACTIVE);
+  EXPECT_EQ(w1.seat().cohort_id(), pid + ".1");
+  EXPECT_EQ(w1.seat().cohort_name(), "Deep Work 1");
+  EXPECT_EQ(w1.seat().seat_number(), 1);
+  EXPECT_EQ(w1.waitlist_position(), 0);
+  EXPECT_EQ((*batch)[3].status(), v1::ACTIVE);
+  EXPECT_EQ((*batch)[3].seat().seat_number(), 2);
+  EXPECT_EQ((*batch)[3].entitlement_order_id(), "o-b");
+  EXPECT_EQ((*batch)[4].status(), v1::WITHDRAWN);
+
+  // Nobody known: an empty answer, not an error.
+  auto none = store_->BatchGetEnrollments(kTenant, pid, {"x", "y"});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_TRUE(none->empty());
+
+  // Another programme's enrolments do not leak in.
+  const std::string other = CreateProgram(5, v1::AUTO_OPEN_NEXT, "Other");
+  auto elsewhere = store_->BatchGetEnrollments(kTenant, other, {"b", "w3"});
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+  EXPECT_TRUE(elsewhere->empty());
+
+  auto unknown = store_->BatchGetEnrollments(kTenant, "nope", {"a"});
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().message(), "program nope");
+  auto other_tenant = store_->BatchGetEnrollments("globex", pid, {"a"});
+  EXPECT_EQ(other_tenant.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CohortStoreTest, BatchGetEnrollmentsReadsFiveHundredMembersAtOnce) {
+  const std::string pid = CreateProgram(150, v1::AUTO_OPEN_NEXT);
+  std::vector<std::string> members;
+  for (int i = 0; i < 500; ++i) members.push_back(absl::StrCat("m", i));
+  for (int i = 0; i < 500; i += 2) Enroll(pid, members[i]);  // 250 seated: cohorts 1 and 2
+  auto batch = store_->BatchGetEnrollments(kTenant, pid, members);
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->size(), 250u);
+  for (size_t i = 0; i < batch->size(); ++i) {
+    const v1::Enrollment& enrollment = (*batch)[i];
+    EXPECT_EQ(enrollment.member_id(), members[2 * i]);
+    EXPECT_EQ(enrollment.status(), v1::ACTIVE);
+    EXPECT_EQ(enrollment.seat().cohort_number(), i < 150 ? 1 : 2);
+    EXPECT_EQ(enrollment.seat().seat_number(), static_cast<int32_t>(i < 150 ? i + 1 : i - 149));
+  }
+}
+
 TEST_F(CohortStoreTest, ProgramStatsCountCohortsWaitlistAndDays) {
   const std::string pid = CreateProgram(2, v1::WAITLIST);
   Enroll(pid, "a");
