@@ -6,6 +6,7 @@
 #   DURATION_S=2 BIG_CONTACTS=100000 bench/run-benchmarks.sh   # quick smoke run
 #   SKIP_BUILD=1 BUILD_DIR=build/default bench/run-benchmarks.sh
 #   ONLY=model bench/run-benchmarks.sh  # one section: model | crud | rank | import | fsync | enroll
+#                                       # | outreach
 #
 # Output goes to $OUT_DIR (default: a new /tmp/dunbar-bench-results.XXXX): results.md (the
 # markdown rows with the command above each table), results.jsonl (one JSON object per figure),
@@ -24,6 +25,8 @@ IMPORT_STREAMS=${IMPORT_STREAMS:-4}
 WARM_MEMBERS=${WARM_MEMBERS:-2000}
 ENROLL_MEMBERS=${ENROLL_MEMBERS:-120000}  # members each enroll figure may enrol (one each)
 ENROLL_COLD_MEMBERS=${ENROLL_COLD_MEMBERS:-40000}
+PLAN_SAMPLES=${PLAN_SAMPLES:-200}   # generated plans per contact-book size
+WORKER_EVENTS=${WORKER_EVENTS:-20000}
 MODEL_ROUNDS=${MODEL_ROUNDS:-2}  # sync/callback comparison rounds, interleaved
 ONLY=${ONLY:-all}
 OUT_DIR=${OUT_DIR:-$(mktemp -d /tmp/dunbar-bench-results.XXXXXX)}
@@ -174,12 +177,15 @@ if [[ -z ${SKIP_BUILD:-} ]]; then
   say "building rpc_load, echo_server and membership into $BUILD_DIR"
   cmake -S "$ROOT" -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-  cmake --build "$BUILD_DIR" -j2 --target rpc_load echo_server membership cohort >/dev/null
+  cmake --build "$BUILD_DIR" -j2 --target rpc_load echo_server membership cohort outreach \
+    outreach_bench >/dev/null
 fi
 RPC_LOAD=$BUILD_DIR/bench/rpc_load
 ECHO_SERVER=$BUILD_DIR/bench/echo_server
 MEMBERSHIP=$BUILD_DIR/services/membership/membership
 COHORT=$BUILD_DIR/services/cohort/cohort
+OUTREACH=$BUILD_DIR/services/outreach/outreach
+OUTREACH_BENCH=$BUILD_DIR/bench/outreach_bench
 
 # A service token (acts for any tenant named in the request), stored hashed as the server expects.
 TOKEN="dbr_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
@@ -336,6 +342,67 @@ if want enroll; then
     stop "$SERVER_PID" "$REDIS_PID"
   done
   stop "$MEMBERSHIP_PID" "$MEMBERSHIP_REDIS_PID"
+fi
+
+# --- 7. Outreach: GetDailyPlan generation with 10^4 and 10^6 contacts; worker events/s -----------
+# Each service on its own Redis. Every plan sample really generates (outreach_bench deletes the
+# tenant's plans between samples, untimed): RankContacts pages from membership, one
+# BatchGetEnrollments to cohort, the CreatePlan script. The worker figure drains member.updated
+# events from membership's stream with 1 and 4 in-process consumers running the real handlers
+# (GetMember to membership, then the card refresh script).
+if want outreach; then
+  section "Outreach: GetDailyPlan generation ($SMALL_CONTACTS vs $BIG_CONTACTS contacts), worker events/s"
+  start_redis outreach-membership-redis
+  MEMBERSHIP_REDIS_PID=$REDIS_PID
+  MEMBERSHIP_REDIS_URL=$REDIS_URL
+  start_server membership-outreach "$MEMBERSHIP" --redis-url "$REDIS_URL" --tokens-file "$WORK/tokens"
+  MEMBERSHIP_ADDR=$ADDR
+  MEMBERSHIP_PID=$SERVER_PID
+  for contacts in "$SMALL_CONTACTS" "$BIG_CONTACTS"; do
+    md "Seeding $contacts contacts, $WARM_MEMBERS of them with interactions:"
+    md ""
+    run_import --tenant "bench-plan-$contacts" --note "seed $contacts" import --rows "$contacts" \
+      --streams "$IMPORT_STREAMS"
+    run "$RPC_LOAD" --addr "$ADDR" --tenant "bench-plan-$contacts" warm --members "$WARM_MEMBERS" \
+      | tail -1 | sed 's/^/    /' >>"$RESULTS_MD"
+    md ""
+  done
+  start_redis outreach-cohort-redis
+  COHORT_REDIS_PID=$REDIS_PID
+  start_server cohort-outreach "$COHORT" --redis-url "$REDIS_URL" --tokens-file "$WORK/tokens" \
+    --membership-addr "$MEMBERSHIP_ADDR" --membership-token-file "$WORK/service-token"
+  COHORT_ADDR=$ADDR
+  COHORT_PID=$SERVER_PID
+  start_redis outreach-redis
+  OUTREACH_REDIS_URL=$REDIS_URL
+  start_server outreach "$OUTREACH" --redis-url "$REDIS_URL" --tokens-file "$WORK/tokens" \
+    --membership-addr "$MEMBERSHIP_ADDR" --cohort-addr "$COHORT_ADDR" \
+    --service-token-file "$WORK/service-token" --mode server
+  md "\`\$ outreach_bench --outreach-redis-url \$OUTREACH_REDIS --tenant bench-plan-N plan --samples $PLAN_SAMPLES\`"
+  md ""
+  md "| figure | note | samples | mean ms | p50 ms | p99 ms | max ms | picks per plan | errors |"
+  md "|---|---|---:|---:|---:|---:|---:|---:|---|"
+  for contacts in "$SMALL_CONTACTS" "$BIG_CONTACTS"; do
+    run "$OUTREACH_BENCH" --note "contacts=$contacts" --md-out "$RESULTS_MD" \
+      --json-out "$RESULTS_JSON" --tenant "bench-plan-$contacts" \
+      --outreach-redis-url "$OUTREACH_REDIS_URL" plan --outreach-addr "$ADDR" \
+      --samples "$PLAN_SAMPLES" || say "(some plans failed: see the errors column)"
+  done
+  md ""
+  md "\`\$ outreach_bench --outreach-redis-url \$OUTREACH_REDIS --tenant bench-plan-$SMALL_CONTACTS worker --membership-redis-url \$MEMBERSHIP_REDIS --events $WORKER_EVENTS --consumers C\`"
+  md ""
+  md "| figure | note | consumers | events | handled | seconds | events/s | handler failures |"
+  md "|---|---|---:|---:|---:|---:|---:|---|"
+  for consumers in 1 4; do
+    run "$OUTREACH_BENCH" --note "member.updated" --md-out "$RESULTS_MD" \
+      --json-out "$RESULTS_JSON" --tenant "bench-plan-$SMALL_CONTACTS" \
+      --outreach-redis-url "$OUTREACH_REDIS_URL" worker --membership-addr "$MEMBERSHIP_ADDR" \
+      --cohort-addr "$COHORT_ADDR" --membership-redis-url "$MEMBERSHIP_REDIS_URL" \
+      --events "$WORKER_EVENTS" --consumers "$consumers" || say "(worker figure incomplete)"
+  done
+  md ""
+  stop "$SERVER_PID" "$REDIS_PID" "$COHORT_PID" "$COHORT_REDIS_PID" "$MEMBERSHIP_PID" \
+    "$MEMBERSHIP_REDIS_PID"
 fi
 
 md ""

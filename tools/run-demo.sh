@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# The local demo (README command (a)): installs the Debian packages, builds the membership and
-# cohort services and the dunbarctl CLI, starts a private redis-server (AOF on, data in ./.run/redis),
-# membership and cohort on 127.0.0.1, then walks through a short session with the CLI: create
-# members, import tools/demo-contacts.csv, record interactions, show the warm list, grant an
-# entitlement, then sell a programme in batches of 2 (enrolments roll into batch 2), queue buyers
-# on a waitlist programme, and show rosters and stats. Everything it starts is stopped when it
-# exits (or on Ctrl-C).
+# The local demo (README command (a)): installs the Debian packages, builds the membership, cohort
+# and outreach services and the dunbarctl CLI, starts a private redis-server (AOF on, data in
+# ./.run/redis), membership, cohort and outreach on 127.0.0.1, then walks through a short session
+# with the CLI: create members, import tools/demo-contacts.csv, record interactions, show the warm
+# list, grant an entitlement, then sell a programme in batches of 2 (enrolments roll into batch 2),
+# queue buyers on a waitlist programme, show rosters and stats, and finally dig the contact book:
+# an outreach policy targeting the programme, today's plan, two outcomes and the funnel.
+# Everything it starts is stopped when it exits (or on Ctrl-C).
 #
 #   tools/run-demo.sh                    # demo, then stop everything
 #   tools/run-demo.sh --keep-running     # leave Redis + the services up until Ctrl-C
 #   tools/run-demo.sh --port 50061       # membership port (default 50051, env DUNBAR_DEMO_PORT)
 #   tools/run-demo.sh --cohort-port 50062  # cohort port (default 50052, env DUNBAR_DEMO_COHORT_PORT)
+#   tools/run-demo.sh --outreach-port 50063  # outreach port (default 50053, env DUNBAR_DEMO_OUTREACH_PORT)
 #   tools/run-demo.sh --skip-build       # reuse the binaries already built
 #
 # Running it again is safe: data persists in ./.run, the demo tokens are reused, creations carry
 # request ids (or are found by handle or name), the import merges by phone/WeChat id/email, each
 # demo interaction is recorded only if the member does not have it yet, and enrolling again
-# answers ALREADY_ENROLLED.
+# answers ALREADY_ENROLLED. The outreach plan of a date is made once and then stable, and its first
+# two tasks get an outcome only while still open, so a re-run the same day shows the same plan.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -24,12 +27,13 @@ cd "$ROOT"
 
 PORT="${DUNBAR_DEMO_PORT:-50051}"
 COHORT_PORT="${DUNBAR_DEMO_COHORT_PORT:-50052}"
+OUTREACH_PORT="${DUNBAR_DEMO_OUTREACH_PORT:-50053}"
 KEEP_RUNNING=0
 SKIP_BUILD=0
 BUILD_DIR="${DUNBAR_DEMO_BUILD_DIR:-$ROOT/build/default}"
 TENANT="demo"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -39,6 +43,8 @@ while [ $# -gt 0 ]; do
     --port=*) PORT="${1#--port=}" ;;
     --cohort-port) COHORT_PORT="${2:?--cohort-port needs a value}"; shift ;;
     --cohort-port=*) COHORT_PORT="${1#--cohort-port=}" ;;
+    --outreach-port) OUTREACH_PORT="${2:?--outreach-port needs a value}"; shift ;;
+    --outreach-port=*) OUTREACH_PORT="${1#--outreach-port=}" ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run-demo: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -50,7 +56,13 @@ esac
 case "$COHORT_PORT" in
   ''|*[!0-9]*) echo "run-demo: --cohort-port must be a number, got '$COHORT_PORT'" >&2; exit 2 ;;
 esac
-[ "$PORT" != "$COHORT_PORT" ] || { echo "run-demo: --port and --cohort-port must differ" >&2; exit 2; }
+case "$OUTREACH_PORT" in
+  ''|*[!0-9]*) echo "run-demo: --outreach-port must be a number, got '$OUTREACH_PORT'" >&2; exit 2 ;;
+esac
+if [ "$PORT" = "$COHORT_PORT" ] || [ "$PORT" = "$OUTREACH_PORT" ] || [ "$COHORT_PORT" = "$OUTREACH_PORT" ]; then
+  echo "run-demo: --port, --cohort-port and --outreach-port must differ" >&2
+  exit 2
+fi
 
 RUN_DIR="$ROOT/.run"
 REDIS_DIR="$RUN_DIR/redis"
@@ -61,6 +73,9 @@ MEMBERSHIP_BIN="$BUILD_DIR/services/membership/membership"
 SERVICE_TOKEN_FILE="$RUN_DIR/cohort-service.token"
 COHORT_LOG="$RUN_DIR/cohort.log"
 COHORT_BIN="$BUILD_DIR/services/cohort/cohort"
+OUTREACH_SERVICE_TOKEN_FILE="$RUN_DIR/outreach-service.token"
+OUTREACH_LOG="$RUN_DIR/outreach.log"
+OUTREACH_BIN="$BUILD_DIR/services/outreach/outreach"
 DUNBARCTL_BIN="$BUILD_DIR/tools/dunbarctl/dunbarctl"
 
 bold() { if [ -t 1 ]; then printf '\033[1m%s\033[0m\n' "$*"; else printf '%s\n' "$*"; fi; }
@@ -70,6 +85,7 @@ die() { echo "run-demo: $*" >&2; exit 1; }
 # ---- cleanup: stop what we started, in reverse order --------------------------------------------
 MEMBERSHIP_PID=""
 COHORT_PID=""
+OUTREACH_PID=""
 REDIS_PID=""
 stop_process() {  # stop_process NAME PID: SIGTERM, wait up to 15 s, then SIGKILL
   local name="$1" pid="$2"
@@ -87,7 +103,9 @@ stop_process() {  # stop_process NAME PID: SIGTERM, wait up to 15 s, then SIGKIL
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  if [ -n "$COHORT_PID$MEMBERSHIP_PID$REDIS_PID" ]; then echo; bold "== stopping"; fi
+  if [ -n "$OUTREACH_PID$COHORT_PID$MEMBERSHIP_PID$REDIS_PID" ]; then echo; bold "== stopping"; fi
+  stop_process outreach "$OUTREACH_PID"
+  rm -f "$RUN_DIR/outreach.pid"
   stop_process cohort "$COHORT_PID"
   rm -f "$RUN_DIR/cohort.pid"
   stop_process membership "$MEMBERSHIP_PID"
@@ -103,12 +121,13 @@ trap 'exit 143' TERM
 if [ "$SKIP_BUILD" -eq 0 ]; then
   step "installing dependencies (tools/install-deps.sh)"
   "$ROOT/tools/install-deps.sh"
-  step "building membership, cohort and dunbarctl (preset default)"
+  step "building membership, cohort, outreach and dunbarctl (preset default)"
   cmake --preset default >/dev/null
-  cmake --build --preset default -j2 --target membership cohort dunbarctl
+  cmake --build --preset default -j2 --target membership cohort outreach dunbarctl
 fi
 [ -x "$MEMBERSHIP_BIN" ] || die "$MEMBERSHIP_BIN is missing (build it, or drop --skip-build)"
 [ -x "$COHORT_BIN" ] || die "$COHORT_BIN is missing (build it, or drop --skip-build)"
+[ -x "$OUTREACH_BIN" ] || die "$OUTREACH_BIN is missing (build it, or drop --skip-build)"
 [ -x "$DUNBARCTL_BIN" ] || die "$DUNBARCTL_BIN is missing (build it, or drop --skip-build)"
 command -v redis-server >/dev/null || die "redis-server not found (run tools/install-deps.sh)"
 
@@ -129,6 +148,7 @@ stop_leftover() {  # stop_leftover NAME PIDFILE
   fi
   rm -f "$pidfile"
 }
+stop_leftover outreach "$RUN_DIR/outreach.pid"
 stop_leftover cohort "$RUN_DIR/cohort.pid"
 stop_leftover membership "$RUN_DIR/membership.pid"
 stop_leftover redis-server "$REDIS_DIR/redis.pid"
@@ -161,7 +181,10 @@ echo "redis-server pid $REDIS_PID at $REDIS_URL"
 
 # ---- 3. a demo operator token -------------------------------------------------------------------
 step "operator token for tenant '$TENANT'"
-ctl() { "$DUNBARCTL_BIN" --addr "127.0.0.1:$PORT" --cohort-addr "127.0.0.1:$COHORT_PORT" "$@"; }
+ctl() {
+  "$DUNBARCTL_BIN" --addr "127.0.0.1:$PORT" --cohort-addr "127.0.0.1:$COHORT_PORT" \
+    --outreach-addr "127.0.0.1:$OUTREACH_PORT" "$@"
+}
 # saved_token FILE: the token saved in FILE if its hash is still in the token file, else "".
 saved_token() {
   local token hash
@@ -184,6 +207,12 @@ if [ -z "$(saved_token "$SERVICE_TOKEN_FILE")" ]; then
   service_token="$(ctl tokens mint --role service --tokens-file "$TOKENS_FILE" 2>/dev/null)"
   (umask 077 && printf '%s\n' "$service_token" >"$SERVICE_TOKEN_FILE")
   echo "minted the cohort service token (.run/cohort-service.token)"
+fi
+# The service token outreach presents to membership and cohort (a token of its own).
+if [ -z "$(saved_token "$OUTREACH_SERVICE_TOKEN_FILE")" ]; then
+  service_token="$(ctl tokens mint --role service --tokens-file "$TOKENS_FILE" 2>/dev/null)"
+  (umask 077 && printf '%s\n' "$service_token" >"$OUTREACH_SERVICE_TOKEN_FILE")
+  echo "minted the outreach service token (.run/outreach-service.token)"
 fi
 
 # ---- 4. membership ------------------------------------------------------------------------------
@@ -232,6 +261,31 @@ if [ "$serving" -ne 1 ]; then
   die "cohort is not SERVING after 30 s"
 fi
 echo "cohort pid $COHORT_PID is SERVING (logs: .run/cohort.log)"
+
+# ---- 4c. outreach (API and queue worker in one process) ----------------------------------------
+step "starting outreach on 127.0.0.1:$OUTREACH_PORT"
+setsid "$OUTREACH_BIN" --listen "127.0.0.1:$OUTREACH_PORT" --redis-url "$REDIS_URL" \
+  --tokens-file "$TOKENS_FILE" --membership-addr "127.0.0.1:$PORT" \
+  --cohort-addr "127.0.0.1:$COHORT_PORT" --service-token-file "$OUTREACH_SERVICE_TOKEN_FILE" \
+  --mode both >"$OUTREACH_LOG" 2>&1 &
+OUTREACH_PID=$!
+echo "$OUTREACH_PID" >"$RUN_DIR/outreach.pid"
+serving=0
+for _ in $(seq 1 150); do
+  if ! kill -0 "$OUTREACH_PID" 2>/dev/null; then
+    tail -n 20 "$OUTREACH_LOG" >&2
+    die "outreach exited (is port $OUTREACH_PORT in use? try --outreach-port)"
+  fi
+  if "$DUNBARCTL_BIN" --addr "127.0.0.1:$OUTREACH_PORT" --timeout 1 health >/dev/null 2>&1; then
+    serving=1 && break
+  fi
+  sleep 0.2
+done
+if [ "$serving" -ne 1 ]; then
+  tail -n 20 "$OUTREACH_LOG" >&2
+  die "outreach is not SERVING after 30 s"
+fi
+echo "outreach pid $OUTREACH_PID is SERVING (logs: .run/outreach.log)"
 
 # ---- 5. the demo --------------------------------------------------------------------------------
 quote_args() {  # the arguments as one could paste them into a shell
@@ -370,19 +424,51 @@ step "stats"
 show stats "$XIAOYUAN_PROGRAM" --days 7
 show stats "$DEEP_WORK_PROGRAM" --days 7
 
+# ---- 7. outreach: a few warm contacts a day -----------------------------------------------------
+step "outreach: today's warm contacts for 小源说说, two outcomes, the funnel"
+# Every weekday, so the demo shows people whatever day it runs (setting the same policy again is
+# naturally idempotent).
+show outreach policy set --target-program "$XIAOYUAN_PROGRAM" --weekdays all --quota 5 \
+  --timezone Asia/Shanghai --cooldown-days 14
+show outreach plan
+# plan_task N: the id of the Nth task of today's plan if it is still open, else "": the demo
+# completes the first two, so a re-run the same day shows them done instead of completing more.
+plan_task() {
+  ctl -o json outreach plan | python3 -c '
+import json, sys
+tasks = json.load(sys.stdin).get("tasks", [])
+n = int(sys.argv[1])
+print(tasks[n]["id"] if n < len(tasks) and tasks[n].get("status") == "OPEN" else "")' "$1"
+}
+TASK="$(plan_task 0)"
+if [ -n "$TASK" ]; then
+  show outreach done "$TASK" interested --note "demo: wants the next batch's dates"
+fi
+TASK="$(plan_task 1)"
+if [ -n "$TASK" ]; then
+  show outreach done "$TASK" enrolled --note "demo: paid by WeChat"
+else
+  echo
+  echo "(today's first two tasks already have their outcomes from an earlier run)"
+fi
+show outreach tasks --date "$(ctl -o json outreach plan | json_field date)"
+show outreach funnel
+show outreach status
+
 echo
 bold "demo done."
 if [ "$KEEP_RUNNING" -eq 1 ]; then
   echo
-  echo "Redis, membership and cohort keep running; try for yourself in another shell:"
-  echo "  export DUNBAR_ADDR=127.0.0.1:$PORT DUNBAR_COHORT_ADDR=127.0.0.1:$COHORT_PORT DUNBAR_TOKEN=\$(cat $TOKEN_SAVE)"
+  echo "Redis, membership, cohort and outreach keep running; try for yourself in another shell:"
+  echo "  export DUNBAR_ADDR=127.0.0.1:$PORT DUNBAR_COHORT_ADDR=127.0.0.1:$COHORT_PORT DUNBAR_OUTREACH_ADDR=127.0.0.1:$OUTREACH_PORT DUNBAR_TOKEN=\$(cat $TOKEN_SAVE)"
   echo "  $DUNBARCTL_BIN members list"
   echo "  $DUNBARCTL_BIN cohorts list $XIAOYUAN_PROGRAM"
+  echo "  $DUNBARCTL_BIN outreach plan"
   echo "Press Ctrl-C to stop them."
   # Wait for either process to end (or Ctrl-C).
   while kill -0 "$MEMBERSHIP_PID" 2>/dev/null && kill -0 "$COHORT_PID" 2>/dev/null &&
-    kill -0 "$REDIS_PID" 2>/dev/null; do
+    kill -0 "$OUTREACH_PID" 2>/dev/null && kill -0 "$REDIS_PID" 2>/dev/null; do
     sleep 1
   done
-  die "a service stopped unexpectedly (see .run/membership.log, .run/cohort.log, .run/redis/redis.log)"
+  die "a service stopped unexpectedly (see .run/membership.log, .run/cohort.log, .run/outreach.log, .run/redis/redis.log)"
 fi

@@ -14,12 +14,11 @@
 //   --membership-timeout-ms         DUNBAR_MEMBERSHIP_TIMEOUT_MS      1000
 //   --admission-cache-ttl-seconds   DUNBAR_ADMISSION_CACHE_TTL        600
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <iostream>
 #include <string>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/auth/token_file.h"
 #include "common/auth/token_store.h"
 #include "common/client/grpc_client.h"
 #include "common/redis/redis_client.h"
@@ -43,24 +42,6 @@ struct MembershipFlags {
 int Fail(std::string_view what, const absl::Status& status) {
   std::cerr << "cohort: " << what << ": " << status.message() << "\n";
   return 2;
-}
-
-// The first line of `path`, trimmed: a service token never spans lines.
-absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    return absl::NotFoundError(absl::StrCat(
-        "--membership-token-file (env DUNBAR_MEMBERSHIP_TOKEN_FILE): cannot read ", path));
-  }
-  std::string line;
-  std::getline(in, line);
-  std::string token(absl::StripAsciiWhitespace(line));
-  if (token.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--membership-token-file (env DUNBAR_MEMBERSHIP_TOKEN_FILE): ", path,
-                     " does not start with a token"));
-  }
-  return token;
 }
 
 // Checks the membership flags and fills `options` from them.
@@ -89,7 +70,8 @@ absl::Status ApplyMembershipFlags(const MembershipFlags& flags,
         kMaxAdmissionCacheTtlSeconds, ", got ", flags.admission_cache_ttl_seconds));
   }
   if (!flags.token_file.empty()) {
-    absl::StatusOr<std::string> token = ReadTokenFile(flags.token_file);
+    absl::StatusOr<std::string> token = dunbar::auth::ReadTokenFile(
+        flags.token_file, "--membership-token-file (env DUNBAR_MEMBERSHIP_TOKEN_FILE)");
     if (!token.ok()) return token.status();
     options.membership_token = *std::move(token);
   } else {

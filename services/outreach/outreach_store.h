@@ -15,10 +15,13 @@
 //   P camp:<id>              campaign (JSON + paused flag); P camps zset id -> created ms
 //   P campsrc:<cohort id>    the NEW_COHORT campaign created for that batch (dedupe)
 //   P funnel:<scope>:<date>  hash counter -> count; scope "all", "c:<campaign id>", "b:<cohort id>"
-//   P jobs                   stream: the worker's own jobs (task.effects, task.follow_up, replay)
-//   P delayed                zset job payload -> due ms (follow-ups scheduled by INTERESTED)
+//   P jobs                   stream: the worker's own jobs: type=task.effects task_id;
+//                            type=task.follow_up task_id date; type=replay source source_entry_id
+//                            entry_type (the dead entry's own type) fields (JSON object)
+//   P delayed                zset job payload -> due ms (follow-ups scheduled by INTERESTED); the
+//                            payload is the job's flat field list as a JSON array
 //   P dead                   stream: dead letters (source, source_entry_id, type, fields JSON,
-//                            error, attempts)
+//                            error, attempts, dead_at ms)
 //   P deadidx                hash "<source>/<entry id>" -> dead letter id (dead-lettering twice
 //                            is a no-op)
 //   P failerr:<source>       hash entry id -> the last handler error (for the dead letter)
@@ -63,9 +66,9 @@ struct PlanDraft {
 };
 
 struct TaskFilter {
-  std::string date;         // "" = any (then campaign_id is set)
+  std::string date;                                     // "" = any (then campaign_id is set)
   v1::TaskStatus status = v1::TASK_STATUS_UNSPECIFIED;  // unspecified = any
-  std::string campaign_id;  // "" = any
+  std::string campaign_id;                              // "" = any
 };
 
 struct TaskPage {
@@ -105,6 +108,8 @@ class OutreachStore {
     int job_stream_max_len = 100000;
     int dead_letter_max_len = 10000;
     absl::Duration request_id_ttl = absl::Hours(24);
+    // How long a recorded handler error waits for its dead letter (P failerr:<source>).
+    absl::Duration handler_error_ttl = absl::Hours(24 * 7);
   };
 
   // The key of the tenants set and the streams the worker consumes (for the worker and tests).
@@ -157,8 +162,8 @@ class OutreachStore {
   absl::StatusOr<v1::Task> CompleteTask(const Mutation& mutation, const Completion& completion);
   // Merges applied effects into the task: flags only ever go from false to true, the enroll result
   // and follow-up are written once, state and last_error replaced. The first time an enroll result
-  // of WAITLISTED is recorded the "waitlisted" funnel counters are bumped (same scopes and day as
-  // the completion). NOT_FOUND for an unknown task.
+  // of WAITLISTED (cohort's EnrollResult name) is recorded the "waitlisted" funnel counters are
+  // bumped (same scopes and day as the completion). NOT_FOUND for an unknown task.
   absl::StatusOr<v1::Task> RecordEffects(const std::string& tenant, const std::string& task_id,
                                          const v1::TaskEffects& effects);
   // OPEN task -> `until_date` (re-indexed under P due:<until_date>; snoozed_from keeps the first
@@ -194,9 +199,8 @@ class OutreachStore {
                                                  const std::string& campaign_id, bool paused);
 
   // Counts of each day in `dates` for one scope ("all", "c:<campaign id>", "b:<cohort id>").
-  absl::StatusOr<std::vector<v1::FunnelCounts>> GetFunnelDays(const std::string& tenant,
-                                                              const std::string& scope,
-                                                              const std::vector<std::string>& dates);
+  absl::StatusOr<std::vector<v1::FunnelCounts>> GetFunnelDays(
+      const std::string& tenant, const std::string& scope, const std::vector<std::string>& dates);
 
   // Moves up to `max` delayed jobs due by `now` from P delayed onto P jobs (one step); answers how
   // many moved.
@@ -214,8 +218,8 @@ class OutreachStore {
                                                  const std::string& cursor, int page_size);
   absl::StatusOr<int64_t> CountDeadLetters(const std::string& tenant);
   // One step: the letter's entry goes back on P jobs as a "replay" job (fields: source,
-  // source_entry_id, type, fields JSON) and leaves P dead (and P deadidx). NOT_FOUND
-  // "dead letter <id>". Replays the request id (answers the same job id).
+  // source_entry_id, entry_type = the letter's type, fields JSON) and leaves P dead (and P
+  // deadidx). NOT_FOUND "dead letter <id>". Replays the request id (answers the same job id).
   absl::StatusOr<std::string> ReplayDeadLetter(const Mutation& mutation,
                                                const std::string& dead_letter_id);
 

@@ -7,6 +7,7 @@
 #include "tools/dunbarctl/cli_context.h"
 #include "tools/dunbarctl/command.h"
 #include "tools/dunbarctl/exit_codes.h"
+#include "tools/dunbarctl/outreach_commands.h"
 
 namespace dunbar::dunbarctl {
 
@@ -17,7 +18,7 @@ int RunCli(int argc, const char* const argv[], std::ostream& out, std::ostream& 
 
   CLI::App app(
       "dunbarctl: the dunbar operator CLI (contacts, imports, warm list, entitlements, programmes "
-      "and batches)",
+      "and batches, outreach)",
       "dunbarctl");
   app.require_subcommand(1);
   // Global flags may follow the subcommand: `dunbarctl members list --output json`.
@@ -27,6 +28,9 @@ int RunCli(int argc, const char* const argv[], std::ostream& out, std::ostream& 
       ->capture_default_str();
   app.add_option("--cohort-addr", options.cohort_addr, "Cohort service address host:port")
       ->envname("DUNBAR_COHORT_ADDR")
+      ->capture_default_str();
+  app.add_option("--outreach-addr", options.outreach_addr, "Outreach service address host:port")
+      ->envname("DUNBAR_OUTREACH_ADDR")
       ->capture_default_str();
   app.add_option("--token", options.token, "Bearer token")->envname("DUNBAR_TOKEN");
   app.add_option("--tenant", options.tenant, "Tenant to act for (needed with service tokens)")
@@ -52,6 +56,7 @@ int RunCli(int argc, const char* const argv[], std::ostream& out, std::ostream& 
   AddEnrollmentCommands(app, ctx, selected);
   AddRosterCommands(app, ctx, selected);
   AddStatsCommand(app, ctx, selected);
+  AddOutreachCommands(app, ctx, selected);
 
   try {
     app.parse(argc, argv);

@@ -34,6 +34,16 @@ cohort::v1::CohortService::StubInterface& CliContext::cohort() {
   return *cohort_;
 }
 
+outreach::v1::OutreachService::StubInterface& CliContext::outreach() {
+  if (outreach_ == nullptr) {
+    if (outreach_channel_ == nullptr) {
+      outreach_channel_ = client::MakeChannel(options_.outreach_addr);
+    }
+    outreach_ = outreach::v1::OutreachService::NewStub(outreach_channel_);
+  }
+  return *outreach_;
+}
+
 std::unique_ptr<grpc::ClientContext> CliContext::NewCall() const {
   return NewCall(absl::Seconds(options_.timeout_seconds));
 }

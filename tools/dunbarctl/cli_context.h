@@ -1,5 +1,6 @@
 // What every dunbarctl command shares: the global flags, the output streams and mode, the lazily
-// made channels and stubs (membership at --addr, cohort at --cohort-addr), and the helpers that
+// made channels and stubs (membership at --addr, cohort at --cohort-addr, outreach at
+// --outreach-addr), and the helpers that
 // turn a response or an error into output and an exit code (see exit_codes.h).
 //
 //   GetMemberRequest request;
@@ -23,6 +24,7 @@
 #include "absl/time/time.h"
 #include "dunbar/cohort/v1/cohort.grpc.pb.h"
 #include "dunbar/membership/v1/membership.grpc.pb.h"
+#include "dunbar/outreach/v1/outreach.grpc.pb.h"
 #include "google/protobuf/message.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
@@ -31,10 +33,11 @@ namespace dunbar::dunbarctl {
 enum class OutputMode { kTable, kJson };
 
 struct GlobalOptions {
-  std::string addr = "127.0.0.1:50051";         // --addr, env DUNBAR_ADDR (membership)
-  std::string cohort_addr = "127.0.0.1:50052";  // --cohort-addr, env DUNBAR_COHORT_ADDR
-  std::string token;                            // --token, env DUNBAR_TOKEN
-  std::string tenant;                           // --tenant: needed with service tokens
+  std::string addr = "127.0.0.1:50051";           // --addr, env DUNBAR_ADDR (membership)
+  std::string cohort_addr = "127.0.0.1:50052";    // --cohort-addr, env DUNBAR_COHORT_ADDR
+  std::string outreach_addr = "127.0.0.1:50053";  // --outreach-addr, env DUNBAR_OUTREACH_ADDR
+  std::string token;                              // --token, env DUNBAR_TOKEN
+  std::string tenant;                             // --tenant: needed with service tokens
   OutputMode output = OutputMode::kTable;
   double timeout_seconds = 10;  // --timeout: deadline of each unary call
 };
@@ -57,6 +60,8 @@ class CliContext {
   grpc::health::v1::Health::StubInterface& health();
   // Made on first use from options().cohort_addr (its own channel: another service).
   cohort::v1::CohortService::StubInterface& cohort();
+  // Made on first use from options().outreach_addr.
+  outreach::v1::OutreachService::StubInterface& outreach();
 
   // A call context with the --timeout deadline (or `timeout`) and the bearer token.
   std::unique_ptr<grpc::ClientContext> NewCall() const;
@@ -81,9 +86,11 @@ class CliContext {
   GlobalOptions options_;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<grpc::Channel> cohort_channel_;
+  std::shared_ptr<grpc::Channel> outreach_channel_;
   std::unique_ptr<membership::v1::MembershipService::StubInterface> membership_;
   std::unique_ptr<grpc::health::v1::Health::StubInterface> health_;
   std::unique_ptr<cohort::v1::CohortService::StubInterface> cohort_;
+  std::unique_ptr<outreach::v1::OutreachService::StubInterface> outreach_;
 };
 
 }  // namespace dunbar::dunbarctl
