@@ -17,7 +17,7 @@
 //     member.updated / member.deleted (member_id)      -> WorkerHandlers::OnMemberChanged
 //     task.effects (task_id)                           -> WorkerHandlers::ApplyTaskEffects
 //     task.follow_up (task_id, date)                   -> WorkerHandlers::CreateFollowUp
-//     replay (source, source_entry_id, type, fields)   -> the handler of the original entry
+//     replay (source, source_entry_id, entry_type, fields) -> the original entry's handler
 //   Anything else is acknowledged and ignored.
 //
 //   OutreachWorker worker(deps, handlers, {.consumer = "worker-1"});
