@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -24,6 +25,10 @@ std::string ContactName(const outreach_api::Task& task) {
 std::string WhyLine(const outreach_api::PickReason& reason) {
   if (!reason.warmth_reasons().empty()) {
     return absl::StrCat("warm: ", absl::StrJoin(reason.warmth_reasons(), ", "));
+  }
+  // The summary then repeats the connection point and last contact shown on the next line.
+  if (absl::StartsWith(reason.summary(), "no interactions yet")) {
+    return "new contact: no interactions yet";
   }
   return reason.summary();
 }
