@@ -530,6 +530,10 @@ absl::Status OutreachDomain::OnMemberChanged(const std::string& tenant,
                                              const std::string& member_id, bool deleted) {
   const absl::Time now = options_.clock();
   if (deleted) return store_->CancelOpenTasks(tenant, member_id, "member deleted", now).status();
+  // Only an open task holds data about the member (its card); without one there is nothing to
+  // refresh or cancel, and no reason to ask membership (most change events are of this kind).
+  DUNBAR_ASSIGN_OR_RETURN(const bool has_open_task, store_->HasOpenTask(tenant, member_id));
+  if (!has_open_task) return absl::OkStatus();
   mv1::GetMemberRequest get;
   get.set_tenant(tenant);
   get.set_member_id(member_id);

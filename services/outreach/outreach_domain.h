@@ -111,7 +111,8 @@ class OutreachDomain : public WorkerHandlers {
   absl::Status OnCohortOpened(const std::string& tenant, const std::string& program_id,
                               int32_t cohort_number) override;
   // member.updated: refresh the card of the member's open task from GetMember (do-not-contact set
-  // -> the task is cancelled); member.deleted (or GetMember NOT_FOUND): cancel it.
+  // -> the task is cancelled); member.deleted (or GetMember NOT_FOUND): cancel it. A member with
+  // no open task needs nothing (membership is not asked).
   absl::Status OnMemberChanged(const std::string& tenant, const std::string& member_id,
                                bool deleted) override;
   // Applies the completed task's pending effects and records them (RecordEffects). OK when all are

@@ -388,6 +388,13 @@ absl::StatusOr<std::vector<std::string>> OutreachStore::OpenTaskMembers(const st
   return members;
 }
 
+absl::StatusOr<bool> OutreachStore::HasOpenTask(const std::string& tenant,
+                                                const std::string& member_id) {
+  DUNBAR_ASSIGN_OR_RETURN(RedisReply reply,
+                          impl_->redis->Command({"HEXISTS", Prefix(tenant) + "open", member_id}));
+  return reply.integer() == 1;
+}
+
 absl::StatusOr<v1::DailyPlan> OutreachStore::CreatePlan(const std::string& tenant, absl::Time now,
                                                         const PlanDraft& draft) {
   if (draft.header.date().empty()) return absl::InvalidArgumentError("date: required");

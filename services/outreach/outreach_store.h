@@ -142,6 +142,9 @@ class OutreachStore {
                                                        const std::string& date);
   // Members holding an open task (HKEYS P open): excluded from new picks.
   absl::StatusOr<std::vector<std::string>> OpenTaskMembers(const std::string& tenant);
+  // Whether the member holds an open task (HEXISTS P open): only then does outreach cache anything
+  // about them that a membership change could make stale.
+  absl::StatusOr<bool> HasOpenTask(const std::string& tenant, const std::string& member_id);
   // Stores `draft` unless a plan of that date exists, in one step; answers the stored plan either
   // way (generated_now = whether this call stored it). A pick whose member meanwhile got an open
   // task is dropped and the positions close up. Bumps each campaign's tasks_planned.

@@ -533,6 +533,15 @@ TEST_F(OutreachDomainTest, MemberChangesRefreshOrCancelTheOpenTask) {
   EXPECT_EQ(stored->status(), v1::CANCELLED);
 }
 
+TEST_F(OutreachDomainTest, MemberChangesWithoutAnOpenTaskAskNobody) {
+  const v1::Task task = PlanOneTask();
+  EXPECT_CALL(*membership_, GetMember(_, _, _)).Times(0);
+  ASSERT_TRUE(domain_->OnMemberChanged(tenant_, "someone-else", false).ok());
+  absl::StatusOr<v1::Task> stored = store_->GetTask(tenant_, task.id());
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->status(), v1::OPEN);
+}
+
 TEST_F(OutreachDomainTest, CohortOpenedCreatesOneInvitationCampaign) {
   EXPECT_CALL(*cohort_, GetProgram(_, _, _)).WillOnce(Return(grpc::Status::OK));
   v1::SetPolicyRequest policy;

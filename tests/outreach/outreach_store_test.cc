@@ -151,11 +151,18 @@ class OutreachStoreTest : public ::testing::Test {
     return days.ok() && days->size() == 1 ? days->front() : v1::FunnelCounts();
   }
 
+  // The members holding an open task, also checked one by one through HasOpenTask.
   std::set<std::string> OpenMembers() {
     auto members = store_->OpenTaskMembers(kTenant);
     EXPECT_TRUE(members.ok()) << members.status();
-    return members.ok() ? std::set<std::string>(members->begin(), members->end())
-                        : std::set<std::string>();
+    if (!members.ok()) return {};
+    for (const std::string& member : *members) {
+      auto has = store_->HasOpenTask(kTenant, member);
+      EXPECT_TRUE(has.ok() && *has) << member;
+    }
+    auto nobody = store_->HasOpenTask(kTenant, "no-such-member");
+    EXPECT_TRUE(nobody.ok() && !*nobody);
+    return std::set<std::string>(members->begin(), members->end());
   }
 
   // The entries of a stream of the tenant (P <kind>), oldest first, fields as a map.
