@@ -5,97 +5,28 @@
 # programme gated by a membership entitlement, exit codes, and a graceful SIGTERM.
 #
 #   cohort_cli_test.sh MEMBERSHIP_BIN COHORT_BIN DUNBARCTL_BIN
+# shellcheck disable=SC2015  # `A && B || fail`: fails when either check fails, as intended.
 set -euo pipefail
 
 membership_bin=$1
 cohort_bin=$2
 dunbarctl_bin=$3
 
-work=$(mktemp -d /tmp/dunbar-blackbox-cohort-XXXXXX)
-redis_pid=""
-membership_pid=""
-cohort_pid=""
-cleanup() {
-  for pid in $cohort_pid $membership_pid $redis_pid; do
-    { kill -KILL "$pid" && wait "$pid"; } 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  for log in cohort membership; do
-    echo "--- $log log (last 20 lines)" >&2
-    tail -n 20 "$work/$log.log" >&2 || true
-  done
-  exit 1
-}
-
-json_get() {  # json_get FILE PYTHON_EXPR  (the parsed document is `d`)
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-# expect_out NAME EXPECTED_EXIT PATTERN ARGS...: runs dunbarctl ARGS, checks the exit code and that
-# stdout+stderr contain PATTERN (a fixed string). The output stays in $work/NAME.out.
-expect_out() {
-  local name=$1 want_code=$2 pattern=$3
-  shift 3
-  local code=0
-  "$dunbarctl_bin" "$@" >"$work/$name.out" 2>&1 || code=$?
-  [ "$code" -eq "$want_code" ] ||
-    fail "$name: exit $code, expected $want_code; output: $(cat "$work/$name.out")"
-  grep -qF -- "$pattern" "$work/$name.out" ||
-    fail "$name: no '$pattern' in: $(cat "$work/$name.out")"
-}
-
-wait_serving() {  # wait_serving NAME PID ADDR
-  for _ in $(seq 150); do
-    kill -0 "$2" 2>/dev/null || fail "$1 exited at start"
-    "$dunbarctl_bin" --addr "$3" --timeout 1 health >/dev/null 2>&1 && return 0
-    sleep 0.1
-  done
-  fail "$1 never became SERVING"
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+blackbox_init cohort
 
 # --- Redis of our own: unix socket, AOF on (both services share it, each in its own keyspace).
-redis-server --port 0 --unixsocket "$work/redis.sock" --unixsocketperm 700 --dir "$work" \
-  --save "" --appendonly yes --logfile "$work/redis.log" &
-redis_pid=$!
-for _ in $(seq 100); do
-  redis-cli -s "$work/redis.sock" ping 2>/dev/null | grep -q PONG && break
-  sleep 0.1
-done
-redis-cli -s "$work/redis.sock" ping | grep -q PONG || fail "redis-server did not start"
+start_redis
 
 # --- Tokens: an operator for tenant acme, and the service token cohort presents to membership.
-token=$("$dunbarctl_bin" tokens mint --tenant acme --role operator --tokens-file "$work/tokens" \
-  2>/dev/null)
-[[ "$token" == dbr_* ]] || fail "tokens mint printed '$token'"
-"$dunbarctl_bin" tokens mint --role service --tokens-file "$work/tokens" \
-  >"$work/service-token" 2>/dev/null || fail "could not mint a service token"
+mint_tokens
+mint_service_token
 
-membership_port=$(free_port)
-"$membership_bin" --listen "127.0.0.1:$membership_port" --redis-url "unix://$work/redis.sock" \
-  --tokens-file "$work/tokens" >"$work/membership.log" 2>&1 &
-membership_pid=$!
-wait_serving membership "$membership_pid" "127.0.0.1:$membership_port"
-
-cohort_port=$(free_port)
-"$cohort_bin" --listen "127.0.0.1:$cohort_port" --redis-url "unix://$work/redis.sock" \
-  --tokens-file "$work/tokens" --membership-addr "127.0.0.1:$membership_port" \
-  --membership-token-file "$work/service-token" --drain-timeout-seconds 5 \
-  >"$work/cohort.log" 2>&1 &
-cohort_pid=$!
-wait_serving cohort "$cohort_pid" "127.0.0.1:$cohort_port"
+start_membership_and_cohort
 
 export DUNBAR_ADDR="127.0.0.1:$membership_port" DUNBAR_COHORT_ADDR="127.0.0.1:$cohort_port"
 export DUNBAR_TOKEN="$token"
-ctl() { "$dunbarctl_bin" "$@"; }
 
 # --- Three members.
 members=()
@@ -190,11 +121,5 @@ expect_out unreachable 4 "error: UNAVAILABLE" --cohort-addr "127.0.0.1:$(free_po
 expect_out no-token 3 "error: UNAUTHENTICATED" --token "" programs list
 
 # --- SIGTERM: cohort drains and exits 0.
-kill -TERM "$cohort_pid"
-set +e
-wait "$cohort_pid"
-exit_code=$?
-set -e
-cohort_pid=""
-[ "$exit_code" -eq 0 ] || fail "cohort exited $exit_code after SIGTERM"
+stop_gracefully cohort
 echo "blackbox: cohort CLI passed"

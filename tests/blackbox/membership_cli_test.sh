@@ -4,64 +4,25 @@
 # import merging and re-run idempotency, auth failures, JSON log lines, and a graceful SIGTERM.
 #
 #   membership_cli_test.sh MEMBERSHIP_BIN DUNBARCTL_BIN CONTACTS_CSV
+# shellcheck disable=SC2015  # `A && B || fail`: fails when either check fails, as intended.
 set -euo pipefail
 
 membership_bin=$1
 dunbarctl_bin=$2
 contacts_csv=$3
 
-work=$(mktemp -d /tmp/dunbar-blackbox-XXXXXX)
-redis_pid=""
-membership_pid=""
-cleanup() {
-  for pid in $membership_pid $redis_pid; do
-    { kill -KILL "$pid" && wait "$pid"; } 2>/dev/null || true
-  done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  echo "--- membership log (last 20 lines)" >&2
-  tail -n 20 "$work/membership.log" >&2 || true
-  exit 1
-}
-
-json_get() {  # json_get FILE PYTHON_EXPR  (the parsed document is `d`)
-  python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"
-}
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+blackbox_init membership
 
 # --- Redis of our own: unix socket, AOF on.
-redis-server --port 0 --unixsocket "$work/redis.sock" --unixsocketperm 700 --dir "$work" \
-  --save "" --appendonly yes --logfile "$work/redis.log" &
-redis_pid=$!
-for _ in $(seq 100); do
-  redis-cli -s "$work/redis.sock" ping 2>/dev/null | grep -q PONG && break
-  sleep 0.1
-done
-redis-cli -s "$work/redis.sock" ping | grep -q PONG || fail "redis-server did not start"
+start_redis
 
 # --- Tokens and the service.
-token=$("$dunbarctl_bin" tokens mint --tenant acme --role operator --tokens-file "$work/tokens" \
-  2>/dev/null)
-[[ "$token" == dbr_* ]] || fail "tokens mint printed '$token'"
+mint_tokens
 port=$(free_port)
-"$membership_bin" --listen "127.0.0.1:$port" --redis-url "unix://$work/redis.sock" \
-  --tokens-file "$work/tokens" --drain-timeout-seconds 5 >"$work/membership.log" 2>&1 &
-membership_pid=$!
-
+start_service membership "$port" "$membership_bin" --drain-timeout-seconds 5
 export DUNBAR_ADDR="127.0.0.1:$port" DUNBAR_TOKEN="$token"
-ctl() { "$dunbarctl_bin" "$@"; }
-for _ in $(seq 100); do
-  ctl health >/dev/null 2>&1 && break
-  sleep 0.1
-done
-ctl health >/dev/null || fail "membership never became SERVING"
 
 # --- Create and read back a member with a Chinese name; the retry returns the same member.
 ctl -o json members create --name "王小明" --phone "+86 138 0013 8000" --tags "vip;深度工作" \
@@ -120,11 +81,5 @@ assert "王小明" not in text and "13800138000" not in text, "personal data in 
 PY
 
 # --- SIGTERM: drains and exits 0.
-kill -TERM "$membership_pid"
-set +e
-wait "$membership_pid"
-exit_code=$?
-set -e
-membership_pid=""
-[ "$exit_code" -eq 0 ] || fail "membership exited $exit_code after SIGTERM"
+stop_gracefully membership
 echo "blackbox: 1 passed, 0 failed"
