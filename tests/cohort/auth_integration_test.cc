@@ -8,23 +8,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/auth_table.h"
 #include "tests/support/cohort_fixture.h"
 
 namespace dunbar::testing {
 namespace {
 
 using Code = grpc::StatusCode;
-
-std::set<std::string> CohortMethods() {
-  const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
-          "dunbar.cohort.v1.CohortService");
-  EXPECT_NE(service, nullptr);
-  std::set<std::string> names;
-  if (service == nullptr) return names;
-  for (int i = 0; i < service->method_count(); ++i) names.insert(service->method(i)->name());
-  return names;
-}
 
 class CohortAuthTest : public CohortIntegrationTest {
  protected:
@@ -240,36 +230,8 @@ class CohortAuthTest : public CohortIntegrationTest {
 
 TEST_F(CohortAuthTest, EveryRpcChecksTheTokenAndTheTenant) {
   const auto calls = Calls();
-  const std::set<std::string> methods = CohortMethods();
-  EXPECT_EQ(methods.size(), 18u) << "the service changed: update this test's table";
-  for (const std::string& method : methods) EXPECT_EQ(calls.count(method), 1u) << method;
-  for (const auto& [name, unused] : calls) EXPECT_EQ(methods.count(name), 1u) << name;
-
-  struct Case {
-    std::string label;
-    Caller caller;
-    std::string tenant;
-    Code expected;
-  };
-  const std::vector<Case> cases = {
-      {"no token", Caller::kNone, "", Code::UNAUTHENTICATED},
-      {"no token, tenant named", Caller::kNone, "acme", Code::UNAUTHENTICATED},
-      {"unknown token", Caller::kUnknown, "acme", Code::UNAUTHENTICATED},
-      {"acme token naming globex", Caller::kAcme, "globex", Code::PERMISSION_DENIED},
-      {"globex token naming acme", Caller::kGlobex, "acme", Code::PERMISSION_DENIED},
-      {"service token without a tenant", Caller::kService, "", Code::INVALID_ARGUMENT},
-      {"acme token, own tenant implied", Caller::kAcme, "", Code::OK},
-      {"acme token, own tenant named", Caller::kAcme, "acme", Code::OK},
-      {"service token for acme", Caller::kService, "acme", Code::OK},
-  };
-  for (const auto& [method, call] : calls) {
-    for (const Case& c : cases) {
-      auto context = Ctx(c.caller);
-      grpc::Status status = call(context.get(), c.tenant);
-      EXPECT_THAT(status, HasCode(c.expected)) << method << ": " << c.label;
-      EXPECT_EQ(status.error_message().find("dbr_"), std::string::npos) << method;
-    }
-  }
+  ExpectCallsCoverService("dunbar.cohort.v1.CohortService", calls, 18u);
+  ExpectEveryCallChecksTokenAndTenant(calls, [](Caller caller) { return Ctx(caller); });
   // The membership service's tokens are not the cohort service's.
   auto context = fixture().membership().Context(Caller::kAcme);
   cv1::ListProgramsRequest r;

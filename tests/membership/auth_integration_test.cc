@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "tests/support/auth_table.h"
 #include "tests/support/membership_fixture.h"
 
 namespace dunbar::testing {
@@ -20,15 +21,7 @@ using Code = grpc::StatusCode;
 
 constexpr char kServiceName[] = "dunbar.membership.v1.MembershipService";
 
-std::set<std::string> ServiceMethods() {
-  const google::protobuf::ServiceDescriptor* service =
-      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(kServiceName);
-  EXPECT_NE(service, nullptr);
-  std::set<std::string> names;
-  if (service == nullptr) return names;
-  for (int i = 0; i < service->method_count(); ++i) names.insert(service->method(i)->name());
-  return names;
-}
+std::set<std::string> ServiceMethods() { return ServiceMethodNames(kServiceName); }
 
 template <typename Table>
 void ExpectCoversEveryMethod(const Table& table) {
