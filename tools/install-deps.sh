@@ -7,7 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config ccache clang-format
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libssl-dev libphonenumber-dev
-  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev
+  libcli11-dev nlohmann-json3-dev libcpp-httplib-dev prometheus-cpp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools grpc-proto
   tzdata  # IANA zones for outreach policies (absl::LoadTimeZone reads /usr/share/zoneinfo)
