@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <mutex>
 #include <utility>
 
@@ -42,26 +43,44 @@ void IgnoreSigpipeOnce() {
   });
 }
 
+// Runs `round_trip` on `lease` and reports it to `observer` (if any) as `command`.
+template <typename RoundTrip>
+auto Observed(RedisObserver* observer, std::string_view command, RoundTrip round_trip) {
+  if (observer == nullptr) return round_trip();
+  const auto start = std::chrono::steady_clock::now();
+  auto result = round_trip();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+  observer->OnRoundTrip(command, elapsed.count(), result.status());
+  return result;
+}
+
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<RedisClient>> RedisClient::Connect(const RedisOptions& options) {
+absl::StatusOr<std::shared_ptr<RedisClient>> RedisClient::Connect(
+    const RedisOptions& options, std::shared_ptr<RedisObserver> observer) {
   if (absl::Status valid = ValidateOptions(options); !valid.ok()) return valid;
   absl::StatusOr<RedisEndpoint> endpoint = ParseRedisUrl(options.url);
   if (!endpoint.ok()) return endpoint.status();
   IgnoreSigpipeOnce();
-  auto pool = std::make_unique<ConnectionPool>(*std::move(endpoint), options);
-  return std::shared_ptr<RedisClient>(new RedisClient(options, std::move(pool)));
+  auto pool = std::make_unique<ConnectionPool>(*std::move(endpoint), options, observer.get());
+  return std::shared_ptr<RedisClient>(
+      new RedisClient(options, std::move(observer), std::move(pool)));
 }
 
-RedisClient::RedisClient(RedisOptions options, std::unique_ptr<ConnectionPool> pool)
-    : options_(std::move(options)), pool_(std::move(pool)) {}
+RedisClient::RedisClient(RedisOptions options, std::shared_ptr<RedisObserver> observer,
+                         std::unique_ptr<ConnectionPool> pool)
+    : options_(std::move(options)), observer_(std::move(observer)), pool_(std::move(pool)) {}
 
 RedisClient::~RedisClient() = default;
 
 absl::StatusOr<RedisReply> RedisClient::CommandView(CommandArgs args) {
   absl::StatusOr<ConnectionPool::Lease> lease = pool_->Acquire();
-  if (!lease.ok()) return lease.status();
-  return (*lease)->Command(args);
+  if (!lease.ok()) {
+    if (observer_ != nullptr) observer_->OnAcquireFailed(lease.status());
+    return lease.status();
+  }
+  const std::string_view command = args.empty() ? std::string_view() : args[0];
+  return Observed(observer_.get(), command, [&] { return (*lease)->Command(args); });
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(std::initializer_list<std::string_view> args) {
@@ -85,8 +104,11 @@ absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> RedisClient::PipelineVie
     absl::Span<const CommandArgs> commands) {
   if (commands.empty()) return std::vector<absl::StatusOr<RedisReply>>();
   absl::StatusOr<ConnectionPool::Lease> lease = pool_->Acquire();
-  if (!lease.ok()) return lease.status();
-  return (*lease)->Pipeline(commands);
+  if (!lease.ok()) {
+    if (observer_ != nullptr) observer_->OnAcquireFailed(lease.status());
+    return lease.status();
+  }
+  return Observed(observer_.get(), "PIPELINE", [&] { return (*lease)->Pipeline(commands); });
 }
 
 absl::StatusOr<std::vector<absl::StatusOr<RedisReply>>> RedisClient::Pipeline(

@@ -9,6 +9,8 @@
 //   auto reply = client->Command({"SET", "k", "v"});
 //   auto replies = client->Pipeline({{"INCR", "a"}, {"INCR", "b"}});  // one round trip
 //
+// An optional RedisObserver (redis_observer.h) sees every round trip and pool change (metrics).
+//
 // Errors: see redis_errors.h. NIL replies are values (RedisReply::is_nil), not errors.
 #pragma once
 
@@ -21,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "common/redis/redis_observer.h"
 #include "common/redis/redis_options.h"
 #include "common/redis/redis_pool.h"
 #include "common/redis/redis_reply.h"
@@ -33,7 +36,9 @@ class RedisClient {
   // up (connections are made lazily), so a service can start and report NOT_SERVING until Redis
   // answers. Also ignores SIGPIPE process-wide if it still has the default action: hiredis writes
   // with write(2), and a write to a connection Redis closed must be an error, not process death.
-  static absl::StatusOr<std::shared_ptr<RedisClient>> Connect(const RedisOptions& options);
+  // `observer` (optional) is kept for the client's lifetime.
+  static absl::StatusOr<std::shared_ptr<RedisClient>> Connect(
+      const RedisOptions& options, std::shared_ptr<RedisObserver> observer = nullptr);
   ~RedisClient();
 
   // One command; arguments are binary safe.
@@ -55,8 +60,10 @@ class RedisClient {
   const RedisOptions& options() const { return options_; }
 
  private:
-  RedisClient(RedisOptions options, std::unique_ptr<ConnectionPool> pool);
+  RedisClient(RedisOptions options, std::shared_ptr<RedisObserver> observer,
+              std::unique_ptr<ConnectionPool> pool);
   RedisOptions options_;
+  std::shared_ptr<RedisObserver> observer_;  // May be null.
   std::unique_ptr<ConnectionPool> pool_;
 };
 

@@ -28,9 +28,11 @@ ConnectionPool::Lease::~Lease() {
   }
 }
 
-ConnectionPool::ConnectionPool(RedisEndpoint endpoint, RedisOptions options)
+ConnectionPool::ConnectionPool(RedisEndpoint endpoint, RedisOptions options,
+                               RedisObserver* observer)
     : endpoint_(std::move(endpoint)),
       options_(std::move(options)),
+      observer_(observer),
       backoff_(ToClockDuration(options_.reconnect_backoff_min)) {
   idle_.reserve(static_cast<size_t>(options_.pool_size));
 }
@@ -46,6 +48,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
       std::unique_ptr<RedisConnection> connection = std::move(idle_.back());
       idle_.pop_back();
       ++in_use_;
+      PublishLocked();
       lock.unlock();
       if (connection->IdleAndHealthy()) return Lease(this, std::move(connection));
       Discard(std::move(connection));
@@ -60,6 +63,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::Acquire() {
         if (probing) probe_in_flight_ = true;
         ++open_;
         ++in_use_;
+        PublishLocked();
         lock.unlock();
         return ConnectReserved(probing);
       }
@@ -105,6 +109,7 @@ absl::StatusOr<ConnectionPool::Lease> ConnectionPool::ConnectReserved(bool probi
   }
   --open_;
   --in_use_;
+  PublishLocked();
   ++consecutive_failures_;
   const int failures = consecutive_failures_;
   next_connect_at_ = Clock::now() + backoff_;
@@ -126,6 +131,7 @@ void ConnectionPool::Return(std::unique_ptr<RedisConnection> connection) {
   std::lock_guard<std::mutex> lock(mu_);
   --in_use_;
   idle_.push_back(std::move(connection));
+  PublishLocked();
   if (waiters_ > 0) slot_freed_.notify_one();
 }
 
@@ -135,9 +141,14 @@ void ConnectionPool::Discard(std::unique_ptr<RedisConnection> connection) {
     --in_use_;
     --open_;
     ++discarded_;
+    PublishLocked();
     if (waiters_ > 0) slot_freed_.notify_one();
   }
   connection.reset();  // close(2) outside the lock
+}
+
+void ConnectionPool::PublishLocked() {
+  if (observer_ != nullptr) observer_->OnPoolChanged(in_use_, static_cast<int>(idle_.size()));
 }
 
 PoolStats ConnectionPool::Stats() const {

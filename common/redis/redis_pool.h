@@ -23,6 +23,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/redis/redis_connection.h"
+#include "common/redis/redis_observer.h"
 #include "common/redis/redis_options.h"
 #include "common/redis/redis_url.h"
 
@@ -55,7 +56,8 @@ class ConnectionPool {
     std::unique_ptr<RedisConnection> connection_;
   };
 
-  ConnectionPool(RedisEndpoint endpoint, RedisOptions options);
+  // `observer` (optional, not owned, must outlive the pool) hears every change of the counts.
+  ConnectionPool(RedisEndpoint endpoint, RedisOptions options, RedisObserver* observer = nullptr);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -73,9 +75,12 @@ class ConnectionPool {
   void Discard(std::unique_ptr<RedisConnection> connection);
   // Connects for a slot already reserved by the caller (open_ and in_use_ counted).
   absl::StatusOr<Lease> ConnectReserved(bool probing);
+  // Tells the observer the current counts; call with mu_ held after every change.
+  void PublishLocked();
 
   const RedisEndpoint endpoint_;
   const RedisOptions options_;
+  RedisObserver* const observer_;
 
   mutable std::mutex mu_;
   std::condition_variable slot_freed_;

@@ -70,6 +70,9 @@ void AddServerFlags(CLI::App& app, ServerConfig& config) {
   app.add_option("--log-level", config.log_level, "debug, info, warn or error")
       ->envname("DUNBAR_LOG_LEVEL")
       ->capture_default_str();
+  app.add_option("--metrics-listen", config.metrics_listen,
+                 "host:port serving Prometheus metrics at /metrics (empty: no metrics)")
+      ->envname("DUNBAR_METRICS_LISTEN");
 }
 
 absl::Status ValidateListenAddress(std::string_view flag_view, std::string_view address_view) {
@@ -150,6 +153,16 @@ absl::Status ValidateServerConfig(const ServerConfig& config) {
                      kMinKeepaliveSeconds, kMaxKeepaliveSeconds);
       !s.ok()) {
     return s;
+  }
+  if (!config.metrics_listen.empty()) {
+    if (absl::StartsWith(config.metrics_listen, "unix:")) {
+      return FlagError("--metrics-listen", "DUNBAR_METRICS_LISTEN", "must be host:port");
+    }
+    if (absl::Status s = ValidateListenAddress("--metrics-listen (env DUNBAR_METRICS_LISTEN)",
+                                               config.metrics_listen);
+        !s.ok()) {
+      return s;
+    }
   }
   return ParseLogLevel(config.log_level).status();
 }

@@ -10,6 +10,7 @@
 //   --max-connection-age-s    DUNBAR_MAX_CONNECTION_AGE   300
 //   --keepalive-time-s        DUNBAR_KEEPALIVE_TIME       30
 //   --log-level               DUNBAR_LOG_LEVEL            info
+//   --metrics-listen          DUNBAR_METRICS_LISTEN       (empty: no metrics endpoint)
 //
 // A flag given on the command line wins over the environment. Services add their own options to
 // the same CLI::App before parsing (see services/membership/main.cc):
@@ -48,6 +49,8 @@ struct ServerConfig {
   int max_message_bytes = 4 * 1024 * 1024;
   int max_connection_age_seconds = 300;
   int keepalive_time_seconds = 30;
+  // host:port of the Prometheus endpoint (GET /metrics), e.g. "0.0.0.0:9464"; empty = none.
+  std::string metrics_listen;
 };
 
 // Registers the shared options (with env fallbacks) on `app`, writing into `config`.

@@ -5,6 +5,7 @@
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
 #include <grpcpp/impl/server_initializer.h>
+#include <prometheus/registry.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -17,6 +18,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log/json_log.h"
+#include "common/metrics/grpc_server_metrics.h"
+#include "common/metrics/metrics_endpoint.h"
 #include "common/server/parse_error_interceptor.h"
 #include "common/server/rpc_log_interceptor.h"
 #include "common/server/shutdown_signal.h"
@@ -100,6 +103,7 @@ struct ServerRunner::State {
   std::vector<std::string> service_names;  // Written by BuildAndStart, then read-only.
   std::thread drain_thread;
   std::thread health_thread;
+  std::unique_ptr<metrics::MetricsEndpoint> metrics_endpoint;  // Set by Start, then read-only.
 
   // std::mutex rather than absl::Mutex: Debian's abseil is not built with TSan, which then cannot
   // see absl::Mutex ordering and reports false races; pthread-based locks stay visible to it.
@@ -114,7 +118,9 @@ struct ServerRunner::State {
 };
 
 ServerRunner::ServerRunner(ServerConfig config)
-    : config_(std::move(config)), state_(std::make_unique<State>()) {}
+    : config_(std::move(config)),
+      metrics_(config_.metrics_listen.empty() ? nullptr : std::make_shared<prometheus::Registry>()),
+      state_(std::make_unique<State>()) {}
 
 ServerRunner::~ServerRunner() {
   bool started;
@@ -152,6 +158,13 @@ absl::Status ServerRunner::Start(int* bound_port) {
     return level.status();
   }
   EnableServerPluginsOnce();
+  if (metrics_ != nullptr && state_->metrics_endpoint == nullptr) {
+    // Before the gRPC port: a taken metrics port fails the start before any call is accepted.
+    absl::StatusOr<std::unique_ptr<metrics::MetricsEndpoint>> endpoint =
+        metrics::MetricsEndpoint::Start(config_.metrics_listen, metrics_);
+    if (!endpoint.ok()) return endpoint.status();
+    state_->metrics_endpoint = *std::move(endpoint);
+  }
 
   grpc::ServerBuilder builder;
   int port = 0;
@@ -164,6 +177,7 @@ absl::Status ServerRunner::Start(int* bound_port) {
   // one.
   interceptors.push_back(MakeParseErrorInterceptorFactory());
   interceptors.push_back(MakeRpcLogInterceptorFactory());
+  if (metrics_ != nullptr) interceptors.push_back(metrics::MakeGrpcServerMetricsFactory(*metrics_));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
   // Probe before accepting calls so the first health answer is already a real one.
@@ -195,7 +209,8 @@ absl::Status ServerRunner::Start(int* bound_port) {
                                {"port", is_unix ? 0 : port},
                                {"services", state_->service_names},
                                {"serving", initially_serving},
-                               {"health_probe", static_cast<bool>(probe_)}});
+                               {"health_probe", static_cast<bool>(probe_)},
+                               {"metrics_port", metrics_port()}});
   return absl::OkStatus();
 }
 
@@ -214,6 +229,10 @@ int ServerRunner::Run() {
   }
   Wait();
   return 0;
+}
+
+int ServerRunner::metrics_port() const {
+  return state_->metrics_endpoint != nullptr ? state_->metrics_endpoint->port() : 0;
 }
 
 void ServerRunner::RequestShutdown() {

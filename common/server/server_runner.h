@@ -1,11 +1,17 @@
 // Runs a gRPC server the way every dunbar service runs: health service whose status follows a real
 // Redis check, server reflection, keepalive, max connection age, message size limits, a JSON log
-// line per RPC (interceptor), and graceful drain on SIGTERM/SIGINT.
+// line per RPC (interceptor), Prometheus metrics (when config.metrics_listen is set: RPC counts and
+// latencies per method and code, plus whatever the service registers in metrics_registry()), and
+// graceful drain on SIGTERM/SIGINT.
 //
 //   ServerRunner runner(config);
 //   runner.AddService(&membership_service);
 //   runner.SetHealthProbe([&] { return store.Probe(); });  // a real script call, not PING
 //   return runner.Run();  // blocks until SIGTERM/SIGINT, then drains; returns the exit code
+//
+// Metrics: the registry exists from construction (so main can hand it to the Redis client and the
+// service before Start), the HTTP endpoint starts with the server and stays up until the runner
+// is destroyed, so scrapes keep working during a drain.
 //
 // Drain: health flips to NOT_SERVING at once, the drain hooks run (OnDrain: they end long-lived
 // streams), the listener closes, in-flight RPCs get up to `drain_timeout_seconds` to finish (then
@@ -40,6 +46,10 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/server/server_config.h"
+
+namespace prometheus {
+class Registry;
+}
 
 namespace dunbar::server {
 
@@ -83,6 +93,10 @@ class ServerRunner {
   void Wait();
 
   grpc::Server* server() { return server_.get(); }
+  // Non-null iff config.metrics_listen is set. Register service metrics here before Start().
+  const std::shared_ptr<prometheus::Registry>& metrics_registry() const { return metrics_; }
+  // The bound metrics port after Start() (useful with port 0); 0 without metrics.
+  int metrics_port() const;
 
  private:
   void DrainThread();
@@ -95,6 +109,7 @@ class ServerRunner {
   std::function<absl::Status()> probe_;
   std::vector<std::function<void()>> drain_hooks_;  // Set before Start(), then read-only.
   absl::Duration probe_interval_ = absl::Seconds(2);
+  std::shared_ptr<prometheus::Registry> metrics_;
   std::unique_ptr<grpc::Server> server_;
   std::atomic<bool> shutdown_requested_{false};
   struct State;

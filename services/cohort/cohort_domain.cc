@@ -75,6 +75,14 @@ Mutation CohortDomain::MakeIdempotentMutation(const std::string& tenant, const R
   return Mutation{tenant, request_id, api::RequestFingerprint(canonical), options_.clock()};
 }
 
+template <typename T>
+absl::StatusOr<T> CohortDomain::SeatsMayHaveChanged(const std::string& tenant,
+                                                    const std::string& program_id,
+                                                    absl::StatusOr<T> result) {
+  if (result.ok() && options_.seats_changed) options_.seats_changed(tenant, program_id);
+  return result;
+}
+
 absl::StatusOr<v1::Program> CohortDomain::CreateProgram(const std::string& tenant,
                                                         const v1::CreateProgramRequest& request) {
   DUNBAR_ASSIGN_OR_RETURN(Mutation mutation, MakeMutation(tenant, request));
@@ -83,7 +91,7 @@ absl::StatusOr<v1::Program> CohortDomain::CreateProgram(const std::string& tenan
   program.set_id(ids::NewId());
   program.set_tenant(tenant);
   DUNBAR_ASSIGN_OR_RETURN(v1::Program created, store_->CreateProgram(mutation, program));
-  return created;
+  return SeatsMayHaveChanged<v1::Program>(tenant, created.id(), created);
 }
 
 absl::StatusOr<v1::Program> CohortDomain::GetProgram(const std::string& tenant,
@@ -166,20 +174,26 @@ absl::StatusOr<v1::OpenNextCohortResponse> CohortDomain::OpenNextCohort(
   if (!request.start_date().empty()) {
     DUNBAR_RETURN_IF_ERROR(ValidateDate("start_date", request.start_date()));
   }
-  return store_->OpenNextCohort(mutation, request.program_id(), request.start_date());
+  return SeatsMayHaveChanged(
+      tenant, request.program_id(),
+      store_->OpenNextCohort(mutation, request.program_id(), request.start_date()));
 }
 
 absl::StatusOr<v1::Cohort> CohortDomain::StartCohort(const std::string& tenant,
                                                      const v1::StartCohortRequest& request) {
   DUNBAR_ASSIGN_OR_RETURN(CohortRef ref, ParseCohortRef("cohort_id", request.cohort_id()));
-  return store_->StartCohort(MakeIdempotentMutation(tenant, request), ref.program_id, ref.number,
-                             request.allow_late_enrollment());
+  return SeatsMayHaveChanged(
+      tenant, ref.program_id,
+      store_->StartCohort(MakeIdempotentMutation(tenant, request), ref.program_id, ref.number,
+                          request.allow_late_enrollment()));
 }
 
 absl::StatusOr<v1::Cohort> CohortDomain::CloseCohort(const std::string& tenant,
                                                      const v1::CloseCohortRequest& request) {
   DUNBAR_ASSIGN_OR_RETURN(CohortRef ref, ParseCohortRef("cohort_id", request.cohort_id()));
-  return store_->CloseCohort(MakeIdempotentMutation(tenant, request), ref.program_id, ref.number);
+  return SeatsMayHaveChanged(
+      tenant, ref.program_id,
+      store_->CloseCohort(MakeIdempotentMutation(tenant, request), ref.program_id, ref.number));
 }
 
 absl::StatusOr<v1::EnrollResponse> CohortDomain::Enroll(const std::string& tenant,
@@ -194,7 +208,8 @@ absl::StatusOr<v1::EnrollResponse> CohortDomain::Enroll(const std::string& tenan
   command.member_id = request.member_id();
   command.source = request.source();
   command.admission_valid_since = gate_->admission_valid_since();
-  return RunAdmission(mutation, std::move(command), deadline);
+  return SeatsMayHaveChanged(tenant, request.program_id(),
+                             RunAdmission(mutation, std::move(command), deadline));
 }
 
 absl::StatusOr<v1::EnrollResponse> CohortDomain::RunAdmission(const Mutation& mutation,
@@ -220,7 +235,9 @@ absl::StatusOr<v1::WithdrawResponse> CohortDomain::Withdraw(const std::string& t
   DUNBAR_RETURN_IF_ERROR(RequireId("program_id", request.program_id()));
   DUNBAR_RETURN_IF_ERROR(RequireId("member_id", request.member_id()));
   DUNBAR_RETURN_IF_ERROR(ValidateOptionalText("reason", request.reason(), kMaxReasonLength));
-  return store_->Withdraw(mutation, request.program_id(), request.member_id(), request.reason());
+  return SeatsMayHaveChanged(
+      tenant, request.program_id(),
+      store_->Withdraw(mutation, request.program_id(), request.member_id(), request.reason()));
 }
 
 absl::StatusOr<v1::Enrollment> CohortDomain::Transfer(const std::string& tenant,
@@ -235,8 +252,9 @@ absl::StatusOr<v1::Enrollment> CohortDomain::Transfer(const std::string& tenant,
         "to_cohort_id: must be a cohort of the same program as from_cohort_id");
   }
   DUNBAR_RETURN_IF_ERROR(ValidateOptionalText("reason", request.reason(), kMaxReasonLength));
-  return store_->Transfer(mutation, from.program_id, request.member_id(), from.number, to.number,
-                          request.reason());
+  return SeatsMayHaveChanged(tenant, from.program_id,
+                             store_->Transfer(mutation, from.program_id, request.member_id(),
+                                              from.number, to.number, request.reason()));
 }
 
 absl::StatusOr<v1::ListRosterResponse> CohortDomain::ListRoster(

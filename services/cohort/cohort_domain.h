@@ -27,6 +27,9 @@ namespace dunbar::cohort {
 struct CohortDomainOptions {
   // The service's "now" (stored timestamps, idempotency, stats dates). Thread-safe.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Optional: told (tenant, program id) after every successful mutation that may change a batch's
+  // seats or state (metrics, see seat_metrics.h). Must be cheap and thread-safe.
+  std::function<void(const std::string&, const std::string&)> seats_changed = nullptr;
 };
 
 class CohortDomain {
@@ -88,6 +91,10 @@ class CohortDomain {
   // The store's Enroll, asking membership in between when the store says so.
   absl::StatusOr<v1::EnrollResponse> RunAdmission(const Mutation& mutation, EnrollCommand command,
                                                   absl::Time deadline);
+  // Passes `result` through, telling options_.seats_changed when it is OK.
+  template <typename T>
+  absl::StatusOr<T> SeatsMayHaveChanged(const std::string& tenant, const std::string& program_id,
+                                        absl::StatusOr<T> result);
 
   std::shared_ptr<CohortStore> store_;
   std::shared_ptr<AdmissionGate> gate_;

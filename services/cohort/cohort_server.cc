@@ -11,6 +11,7 @@
 #include "services/cohort/cohort_domain.h"
 #include "services/cohort/cohort_grpc_service.h"
 #include "services/cohort/cohort_store.h"
+#include "services/cohort/seat_metrics.h"
 
 namespace dunbar::cohort {
 namespace {
@@ -18,8 +19,12 @@ namespace {
 class CohortServerImpl final : public CohortServer {
  public:
   CohortServerImpl(std::shared_ptr<CohortStore> store, std::shared_ptr<AdmissionGate> gate,
+                   std::shared_ptr<SeatMetrics> seat_metrics,
                    std::unique_ptr<CohortGrpcService> service)
-      : store_(std::move(store)), gate_(std::move(gate)), service_(std::move(service)) {}
+      : store_(std::move(store)),
+        gate_(std::move(gate)),
+        seat_metrics_(std::move(seat_metrics)),
+        service_(std::move(service)) {}
 
   grpc::Service* service() override { return service_.get(); }
   absl::Status Probe() override { return store_->Probe(); }
@@ -29,6 +34,7 @@ class CohortServerImpl final : public CohortServer {
   std::shared_ptr<CohortStore> store_;
   // Declared after the store: destroyed first, so the feed stops before the store goes.
   std::shared_ptr<AdmissionGate> gate_;
+  std::shared_ptr<SeatMetrics> seat_metrics_;  // Null without a metrics registry.
   std::unique_ptr<CohortGrpcService> service_;
 };
 
@@ -115,10 +121,21 @@ absl::StatusOr<std::unique_ptr<CohortServer>> CohortServer::Create(
       std::move(gate_options));
   gate->StartFeed();
 
-  auto domain = std::make_shared<CohortDomain>(store, gate, CohortDomainOptions{options.clock});
+  CohortDomainOptions domain_options;
+  domain_options.clock = options.clock;
+  std::shared_ptr<SeatMetrics> seat_metrics;
+  if (options.metrics != nullptr) {
+    seat_metrics = std::make_shared<SeatMetrics>(store, *options.metrics);
+    // A weak reference: the domain (held by the service) must not keep the thread alive.
+    domain_options.seats_changed = [weak = std::weak_ptr<SeatMetrics>(seat_metrics)](
+                                       const std::string& tenant, const std::string& program_id) {
+      if (auto metrics = weak.lock()) metrics->ProgramChanged(tenant, program_id);
+    };
+  }
+  auto domain = std::make_shared<CohortDomain>(store, gate, std::move(domain_options));
   auto service = std::make_unique<CohortGrpcService>(std::move(domain), std::move(tokens));
-  return std::unique_ptr<CohortServer>(
-      new CohortServerImpl(std::move(store), std::move(gate), std::move(service)));
+  return std::unique_ptr<CohortServer>(new CohortServerImpl(
+      std::move(store), std::move(gate), std::move(seat_metrics), std::move(service)));
 }
 
 }  // namespace dunbar::cohort

@@ -24,6 +24,10 @@
 #include "common/auth/token_store.h"
 #include "common/redis/redis_client.h"
 
+namespace prometheus {
+class Registry;
+}
+
 namespace dunbar::cohort {
 
 struct CohortOptions {
@@ -42,6 +46,9 @@ struct CohortOptions {
   absl::Duration request_id_ttl = absl::Hours(24);
   // The service's notion of "now" (passed to every script, so tests can pin it). Thread-safe.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Optional Prometheus registry (ServerRunner::metrics_registry()): with it the server keeps the
+  // seats-taken gauges of seat_metrics.h up to date. Must outlive the server.
+  std::shared_ptr<prometheus::Registry> metrics;
 };
 
 class CohortServer {

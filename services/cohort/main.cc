@@ -21,6 +21,7 @@
 #include "common/auth/token_file.h"
 #include "common/auth/token_store.h"
 #include "common/client/grpc_client.h"
+#include "common/metrics/redis_metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
@@ -125,7 +126,12 @@ int main(int argc, char** argv) {
     return Fail("bad configuration", valid);
   }
 
-  auto redis = dunbar::redis::RedisClient::Connect(config.redis);
+  // First: its metrics registry (null without --metrics-listen) is handed to what follows.
+  dunbar::server::ServerRunner runner(config);
+  options.metrics = runner.metrics_registry();
+  auto redis = dunbar::redis::RedisClient::Connect(
+      config.redis,
+      dunbar::metrics::MakeRedisMetricsIfEnabled(runner.metrics_registry().get(), "main"));
   if (!redis.ok()) return Fail("--redis-url", redis.status());
   auto tokens = dunbar::auth::TokenStore::FromFile(config.tokens_file);
   if (!tokens.ok()) return Fail("--tokens-file", tokens.status());
@@ -133,7 +139,6 @@ int main(int argc, char** argv) {
   auto cohort = CohortServer::Create(*redis, *tokens, membership_channel, std::move(options));
   if (!cohort.ok()) return Fail("bad configuration", cohort.status());
 
-  dunbar::server::ServerRunner runner(config);
   runner.AddService((*cohort)->service());
   runner.SetHealthProbe([server = cohort->get()] { return server->Probe(); });
   return runner.Run();

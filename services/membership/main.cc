@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/auth/token_store.h"
+#include "common/metrics/redis_metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
@@ -56,14 +57,17 @@ int main(int argc, char** argv) {
   options.default_country = *country;
   options.warmth_half_life = absl::Hours(24) * half_life_days;
 
-  auto redis = dunbar::redis::RedisClient::Connect(config.redis);
+  // First: its metrics registry (null without --metrics-listen) is handed to what follows.
+  dunbar::server::ServerRunner runner(config);
+  auto redis = dunbar::redis::RedisClient::Connect(
+      config.redis,
+      dunbar::metrics::MakeRedisMetricsIfEnabled(runner.metrics_registry().get(), "main"));
   if (!redis.ok()) return Fail("--redis-url", redis.status());
   auto tokens = dunbar::auth::TokenStore::FromFile(config.tokens_file);
   if (!tokens.ok()) return Fail("--tokens-file", tokens.status());
   auto membership = MembershipServer::Create(*redis, *tokens, options);
   if (!membership.ok()) return Fail("bad configuration", membership.status());
 
-  dunbar::server::ServerRunner runner(config);
   runner.AddService((*membership)->service());
   runner.SetHealthProbe([server = membership->get()] { return server->Probe(); });
   // Watch streams would otherwise hold the drain until its deadline.

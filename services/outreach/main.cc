@@ -43,6 +43,7 @@
 #include "common/auth/token_store.h"
 #include "common/client/grpc_client.h"
 #include "common/log/json_log.h"
+#include "common/metrics/redis_metrics.h"
 #include "common/redis/redis_client.h"
 #include "common/redis/redis_url.h"
 #include "common/server/server_config.h"
@@ -216,12 +217,15 @@ void AddOutreachFlags(CLI::App& app, OutreachFlags& flags) {
 }
 
 // A pool for another service's event streams; null (= outreach's own pool) when it is the same URL.
+// `pool` names it in the Redis metrics (when `metrics` is set).
 absl::StatusOr<std::shared_ptr<dunbar::redis::RedisClient>> EventsRedis(
-    const dunbar::redis::RedisOptions& own, const std::string& url) {
+    const dunbar::redis::RedisOptions& own, const std::string& url, prometheus::Registry* metrics,
+    const std::string& pool) {
   if (url.empty() || url == own.url) return std::shared_ptr<dunbar::redis::RedisClient>();
   dunbar::redis::RedisOptions options = own;
   options.url = url;
-  return dunbar::redis::RedisClient::Connect(options);
+  return dunbar::redis::RedisClient::Connect(
+      options, dunbar::metrics::MakeRedisMetricsIfEnabled(metrics, pool));
 }
 
 }  // namespace
@@ -247,14 +251,21 @@ int main(int argc, char** argv) {
     return Fail("bad configuration", valid);
   }
 
+  // First: its metrics registry (null without --metrics-listen) is handed to what follows.
+  dunbar::server::ServerRunner runner(config);
+  prometheus::Registry* metrics = runner.metrics_registry().get();
+  options.metrics = runner.metrics_registry();
   OutreachRedis redis;
-  auto own = dunbar::redis::RedisClient::Connect(config.redis);
+  auto own = dunbar::redis::RedisClient::Connect(
+      config.redis, dunbar::metrics::MakeRedisMetricsIfEnabled(metrics, "main"));
   if (!own.ok()) return Fail("--redis-url", own.status());
   redis.redis = *own;
-  auto cohort_events = EventsRedis(config.redis, flags.cohort_events_redis_url);
+  auto cohort_events =
+      EventsRedis(config.redis, flags.cohort_events_redis_url, metrics, "cohort_events");
   if (!cohort_events.ok()) return Fail("--cohort-events-redis-url", cohort_events.status());
   redis.cohort_events = *cohort_events;
-  auto membership_events = EventsRedis(config.redis, flags.membership_events_redis_url);
+  auto membership_events =
+      EventsRedis(config.redis, flags.membership_events_redis_url, metrics, "membership_events");
   if (!membership_events.ok()) {
     return Fail("--membership-events-redis-url", membership_events.status());
   }
@@ -270,7 +281,6 @@ int main(int argc, char** argv) {
                     {{"mode", flags.mode},
                      {"worker_threads", flags.mode == "server" ? 0 : flags.worker_threads}});
 
-  dunbar::server::ServerRunner runner(config);
   // Worker mode serves only the health service (Kubernetes probes it); the API stays with servers.
   if (flags.mode != "worker") runner.AddService((*outreach)->service());
   runner.SetHealthProbe([server = outreach->get()] { return server->Probe(); });

@@ -1,5 +1,7 @@
 #include "services/outreach/outreach_server.h"
 
+#include <prometheus/registry.h>
+
 #include <mutex>
 #include <utility>
 #include <vector>
@@ -154,7 +156,14 @@ absl::StatusOr<std::unique_ptr<OutreachServer>> OutreachServer::Create(
     for (int n = 1; n <= options.worker_threads; ++n) {
       WorkerOptions worker_options = options.worker;
       worker_options.consumer = absl::StrCat(options.worker.consumer, "-", n);
-      workers.push_back(std::make_unique<OutreachWorker>(deps, domain, std::move(worker_options)));
+      WorkerDeps worker_deps = deps;
+      // Group lag is the same whichever consumer reads it: one thread reports it.
+      if (n == 1 && options.metrics != nullptr) {
+        worker_deps.stream_metrics =
+            std::make_shared<metrics::StreamGroupMetrics>(*options.metrics);
+      }
+      workers.push_back(
+          std::make_unique<OutreachWorker>(worker_deps, domain, std::move(worker_options)));
       // The worker holds shared references to the store and domain: safe to start right away.
       workers.back()->Start();
     }

@@ -36,11 +36,15 @@ struct OutreachRedis {
 };
 
 struct OutreachOptions {
-  OutreachDomainOptions domain;   // service_token required
+  OutreachDomainOptions domain;  // service_token required
   OutreachStore::Options store;
   bool run_worker = true;
   int worker_threads = 1;
-  WorkerOptions worker;           // consumer names get "-<n>" appended per thread
+  WorkerOptions worker;  // consumer names get "-<n>" appended per thread
+  // Optional Prometheus registry (ServerRunner::metrics_registry()): the first worker thread then
+  // reports stream consumer lag and pending (common/metrics/stream_metrics.h). Must outlive the
+  // server.
+  std::shared_ptr<prometheus::Registry> metrics;
 };
 
 class OutreachServer {

@@ -80,10 +80,12 @@ class OutreachWorker::Impl {
         work += ConsumeStream(tenant, slot);
       }
     }
-    if (now - last_lag_log_ >= options_.lag_log_interval) {
-      last_lag_log_ = now;
-      LogLag();
-    }
+    const bool log_due = now - last_lag_log_ >= options_.lag_log_interval;
+    const bool metrics_due =
+        deps_.stream_metrics != nullptr && now - last_lag_metrics_ >= options_.lag_metrics_interval;
+    if (log_due) last_lag_log_ = now;
+    if (metrics_due) last_lag_metrics_ = now;
+    if (log_due || metrics_due) ReportLag(log_due, metrics_due);
     return work;
   }
 
@@ -273,7 +275,14 @@ class OutreachWorker::Impl {
     return false;
   }
 
-  void LogLag() {
+  // One XINFO GROUPS per tenant stream: a log line per stream (`log`) and/or the metrics' sums
+  // per stream kind and group (`metrics`; per tenant would be too many series).
+  void ReportLag(bool log, bool metrics) {
+    struct Totals {
+      int64_t lag = 0;
+      int64_t pending = 0;
+    };
+    std::map<std::pair<std::string, std::string>, Totals> totals;  // (source, group)
     for (auto& [tenant, slots] : slots_) {
       for (StreamSlot& slot : slots) {
         absl::StatusOr<queue::GroupStatus> status = slot.consumer.Status();
@@ -281,6 +290,10 @@ class OutreachWorker::Impl {
           LogStreamError("outreach_worker_lag_unreadable", tenant, slot, status.status());
           continue;
         }
+        Totals& sum = totals[{slot.source, slot.consumer.options().group}];
+        sum.lag += status->lag;
+        sum.pending += status->pending;
+        if (!log) continue;
         log::Info("outreach_worker_lag", {{"consumer", options_.consumer},
                                           {"tenant", tenant},
                                           {"source", slot.source},
@@ -288,6 +301,10 @@ class OutreachWorker::Impl {
                                           {"pending", status->pending},
                                           {"consumers", status->consumers}});
       }
+    }
+    if (!metrics) return;
+    for (const auto& [key, sum] : totals) {
+      deps_.stream_metrics->Report(key.first, key.second, sum.lag, sum.pending);
     }
   }
 
@@ -321,6 +338,7 @@ class OutreachWorker::Impl {
   absl::Time tenants_read_at_ = absl::InfinitePast();
   std::map<std::string, std::vector<StreamSlot>> slots_;
   absl::Time last_lag_log_ = absl::InfinitePast();
+  absl::Time last_lag_metrics_ = absl::InfinitePast();
 
   mutable std::mutex counters_mu_;
   WorkerCounters counters_;

@@ -1,9 +1,10 @@
-// The outreach worker: for every tenant that uses outreach (OutreachStore::ListTenants) it consumes,
-// through consumer groups, cohort's event stream, membership's event stream and outreach's own job
-// stream, and moves due delayed jobs onto the job stream. Delivery is at least once; every handler
-// is idempotent. An entry whose handler fails stays pending and is retried by whichever consumer
-// reclaims it (XAUTOCLAIM) after `min_idle_for_reclaim`; one delivered `max_attempts` times goes to
-// the tenant's dead-letter stream with its last error, and is acknowledged at its source.
+// The outreach worker: for every tenant that uses outreach (OutreachStore::ListTenants) it
+// consumes, through consumer groups, cohort's event stream, membership's event stream and
+// outreach's own job stream, and moves due delayed jobs onto the job stream. Delivery is at least
+// once; every handler is idempotent. An entry whose handler fails stays pending and is retried by
+// whichever consumer reclaims it (XAUTOCLAIM) after `min_idle_for_reclaim`; one delivered
+// `max_attempts` times goes to the tenant's dead-letter stream with its last error, and is
+// acknowledged at its source.
 //
 // The other services' event streams are their published outbox (ids only); outreach reads them
 // only through its own consumer group and never writes anything else to them.
@@ -37,6 +38,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/metrics/stream_metrics.h"
 #include "common/redis/redis_client.h"
 #include "dunbar/outreach/v1/outreach.pb.h"
 #include "services/outreach/outreach_store.h"
@@ -60,9 +62,12 @@ class WorkerHandlers {
 
 struct WorkerDeps {
   std::shared_ptr<OutreachStore> store;
-  std::shared_ptr<redis::RedisClient> outreach_redis;    // the job stream's server
-  std::shared_ptr<redis::RedisClient> cohort_events;     // where cohort's streams live
-  std::shared_ptr<redis::RedisClient> membership_events; // where membership's streams live
+  std::shared_ptr<redis::RedisClient> outreach_redis;     // the job stream's server
+  std::shared_ptr<redis::RedisClient> cohort_events;      // where cohort's streams live
+  std::shared_ptr<redis::RedisClient> membership_events;  // where membership's streams live
+  // Optional: lag and pending per stream kind and group, summed over tenants, every
+  // WorkerOptions::lag_metrics_interval.
+  std::shared_ptr<metrics::StreamGroupMetrics> stream_metrics = nullptr;
 };
 
 struct WorkerOptions {
@@ -73,14 +78,15 @@ struct WorkerOptions {
   int max_attempts = 5;
   absl::Duration tenant_refresh = absl::Seconds(5);  // re-read the tenants set this often
   absl::Duration lag_log_interval = absl::Seconds(60);
+  absl::Duration lag_metrics_interval = absl::Seconds(15);  // with WorkerDeps::stream_metrics
   std::function<absl::Time()> clock = [] { return absl::Now(); };
 };
 
 struct WorkerCounters {
-  int64_t handled = 0;        // entries acknowledged after their handler succeeded
-  int64_t ignored = 0;        // entry types the worker does not handle (acknowledged)
-  int64_t failed = 0;         // handler failures (left pending for a retry)
-  int64_t reclaimed = 0;      // entries taken over from another consumer
+  int64_t handled = 0;    // entries acknowledged after their handler succeeded
+  int64_t ignored = 0;    // entry types the worker does not handle (acknowledged)
+  int64_t failed = 0;     // handler failures (left pending for a retry)
+  int64_t reclaimed = 0;  // entries taken over from another consumer
   int64_t dead_lettered = 0;
   int64_t jobs_promoted = 0;  // delayed jobs moved onto the job stream
 };
