@@ -10,6 +10,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libcpp-httplib-dev prometheus-cpp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools grpc-proto
+  python3  # tools/demo/seed.py (the demo's idempotent seeding)
   tzdata  # IANA zones for outreach policies (absl::LoadTimeZone reads /usr/share/zoneinfo)
 )
 
