@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package dunbar needs to build, test and run. Idempotent: packages that are
 # already installed are skipped, so a warm machine pays only a dpkg query.
+#
+#   tools/install-deps.sh               # the packages to build, test and run dunbar
+#   tools/install-deps.sh PKG...        # just these (the browser and image tests' extras)
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +16,8 @@ PACKAGES=(
   python3  # tools/demo/seed.py (the demo's idempotent seeding)
   tzdata  # IANA zones for outreach policies (absl::LoadTimeZone reads /usr/share/zoneinfo)
 )
+
+if [ $# -gt 0 ]; then PACKAGES=("$@"); fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -65,14 +65,7 @@ timed() { # name command...: runs the command, records how long it took, returns
 }
 
 # ---- 0. tools ----------------------------------------------------------------------------------
-missing=()
-for tool in podman:podman buildah:buildah runc:runc debootstrap:debootstrap curl:curl python3:python3; do
-  command -v "${tool%%:*}" >/dev/null 2>&1 || missing+=("${tool#*:}")
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  say "installing ${missing[*]}"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$ROOT/tools/install-deps.sh" podman buildah runc debootstrap curl python3
 [ "$(id -u)" = 0 ] || fail "run as root (podman with vfs storage and debootstrap need it)"
 
 # ---- 1. base image -------------------------------------------------------------------------------

@@ -22,18 +22,7 @@ ARTIFACTS="$(cd "$ARTIFACTS" && pwd)"
 log() { echo "browser-test: $*"; }
 
 # ---- what the test needs --------------------------------------------------------------------------
-missing=()
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "install ok installed" ||
-  missing+=(fonts-wqy-microhei)
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$ROOT/tools/install-deps.sh" chromium fonts-wqy-microhei
 command -v node >/dev/null || { log "node is missing (apt-get install nodejs npm)"; exit 1; }
 (cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error)
 

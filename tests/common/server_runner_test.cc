@@ -6,7 +6,6 @@
 #include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -27,6 +26,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "testing.grpc.pb.h"
 #include "tests/common/testing_service.h"
+#include "tests/support/json_line_reader.h"
 
 namespace dunbar::server {
 namespace {
@@ -547,39 +547,6 @@ TEST(ServerRunnerSignalTest, ChildServesUntilSignalled) {
   EXPECT_EQ(runner.Run(), 0);
 }
 
-// Reads the child's stdout line by line, giving up after a deadline instead of hanging.
-class LineReader {
- public:
-  explicit LineReader(int fd) : fd_(fd) {}
-  ~LineReader() { ::close(fd_); }
-
-  // The next JSON line with "event" == `event`; a null json on EOF or timeout.
-  nlohmann::json WaitForEvent(const std::string& event, absl::Duration timeout) {
-    const absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      size_t newline;
-      while ((newline = buffer_.find('\n')) != std::string::npos) {
-        std::string line = buffer_.substr(0, newline);
-        buffer_.erase(0, newline + 1);
-        nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
-        if (parsed.is_object() && parsed.value("event", "") == event) return parsed;
-      }
-      const int wait_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-      if (wait_ms <= 0) return nullptr;
-      pollfd poll_fd{fd_, POLLIN, 0};
-      if (::poll(&poll_fd, 1, wait_ms) <= 0) return nullptr;
-      char chunk[4096];
-      const ssize_t n = ::read(fd_, chunk, sizeof(chunk));
-      if (n <= 0) return nullptr;
-      buffer_.append(chunk, static_cast<size_t>(n));
-    }
-  }
-
- private:
-  int fd_;
-  std::string buffer_;
-};
-
 TEST(ServerRunnerSignalTest, SigtermDrainsInFlightRpcAndExitsZero) {
   int out[2];
   ASSERT_EQ(::pipe2(out, O_CLOEXEC), 0);
@@ -599,7 +566,7 @@ TEST(ServerRunnerSignalTest, SigtermDrainsInFlightRpcAndExitsZero) {
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
   ASSERT_EQ(spawned, 0);
-  LineReader child_stdout(out[0]);
+  dunbar::testing::JsonLineReader child_stdout(out[0]);
 
   nlohmann::json started = child_stdout.WaitForEvent("server_started", absl::Seconds(10));
   ASSERT_TRUE(started.is_object()) << "the child never reported server_started";

@@ -27,3 +27,20 @@ ensure_node_modules() {
   (cd "$DEPLOY_TESTS_DIR" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed"
   echo "$want" >"$stamp"
 }
+
+# The reason a bad fixture must be rejected for: its "# expect: ..." line.
+fixture_expectation() {
+  local expect
+  expect="$(sed -n 's/^# expect: //p' "$1")"
+  [ -n "$expect" ] || fail "$1 has no '# expect:' line"
+  echo "$expect"
+}
+
+# Fails unless the policy's output (file OUT) names EXPECT and nothing else: a bad fixture must be
+# rejected for its own reason only, so each fixture proves exactly one rule can fail.
+require_rejected_only_for() {  # NAME EXPECT OUT
+  grep -qF -- "$2" "$3" || fail "$1 rejected, but not with '$2': $(cat "$3")"
+  if grep -vF -- "$2" "$3" | grep -q .; then
+    fail "$1 rejected for more than '$2': $(grep -vF -- "$2" "$3")"
+  fi
+}

@@ -1,7 +1,6 @@
 #include "tests/support/service_process.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
@@ -23,7 +22,6 @@ ServiceProcess::~ServiceProcess() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
 }
 
 absl::Status ServiceProcess::Start() {
@@ -45,31 +43,13 @@ absl::Status ServiceProcess::Start() {
     ::_exit(127);
   }
   ::close(out[1]);
-  stdout_fd_ = out[0];
+  stdout_.Reset(out[0]);
   pid_ = pid;
   return absl::OkStatus();
 }
 
 nlohmann::json ServiceProcess::WaitForEvent(const std::string& event, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  while (true) {
-    size_t newline;
-    while ((newline = buffer_.find('\n')) != std::string::npos) {
-      std::string line = buffer_.substr(0, newline);
-      buffer_.erase(0, newline + 1);
-      nlohmann::json parsed = nlohmann::json::parse(line, nullptr, false);
-      if (parsed.is_object() && parsed.value("event", "") == event) return parsed;
-    }
-    const int wait_ms = static_cast<int>(absl::ToInt64Milliseconds(deadline - absl::Now()));
-    if (wait_ms <= 0 || stdout_fd_ < 0) return nullptr;
-    pollfd poll_fd{stdout_fd_, POLLIN, 0};
-    if (::poll(&poll_fd, 1, wait_ms) <= 0) return nullptr;
-    char chunk[4096];
-    const ssize_t n = ::read(stdout_fd_, chunk, sizeof(chunk));
-    if (n <= 0) return nullptr;
-    buffer_.append(chunk, static_cast<size_t>(n));
-    output_.append(chunk, static_cast<size_t>(n));
-  }
+  return stdout_.WaitForEvent(event, timeout);
 }
 
 void ServiceProcess::Signal(int signal) {

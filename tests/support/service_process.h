@@ -18,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "tests/support/json_line_reader.h"
 
 namespace dunbar::testing {
 
@@ -37,15 +38,13 @@ class ServiceProcess {
   std::optional<int> WaitForExit(absl::Duration timeout);
   pid_t pid() const { return pid_; }
   // Everything read from stdout so far (for failure messages).
-  const std::string& output() const { return output_; }
+  const std::string& output() const { return stdout_.output(); }
 
  private:
   std::string binary_;
   std::vector<std::string> args_;
   pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  std::string buffer_;  // read, not yet split into lines
-  std::string output_;
+  JsonLineReader stdout_;
 };
 
 // Writes `contents` to a new file in a fresh temp dir; returns its path ("" on failure).
