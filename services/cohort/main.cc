@@ -25,6 +25,7 @@
 #include "common/redis/redis_client.h"
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
+#include "dunbar/membership/v1/membership.grpc.pb.h"
 #include "services/cohort/cohort_server.h"
 
 namespace {
@@ -135,7 +136,8 @@ int main(int argc, char** argv) {
   if (!redis.ok()) return Fail("--redis-url", redis.status());
   auto tokens = dunbar::auth::TokenStore::FromFile(config.tokens_file);
   if (!tokens.ok()) return Fail("--tokens-file", tokens.status());
-  auto membership_channel = dunbar::client::MakeChannel(membership_flags.address);
+  auto membership_channel = dunbar::client::MakeServiceChannel(
+      membership_flags.address, dunbar::membership::v1::MembershipService::service_full_name());
   auto cohort = CohortServer::Create(*redis, *tokens, membership_channel, std::move(options));
   if (!cohort.ok()) return Fail("bad configuration", cohort.status());
 

@@ -15,7 +15,7 @@ Backend MakeBackend(std::string name, std::string service, const std::string& ad
   backend.name = std::move(name);
   backend.service = std::move(service);
   backend.address = address;
-  backend.channel = client::MakeChannel(address);
+  backend.channel = client::MakeServiceChannel(address, backend.service);
   backend.stub = std::make_unique<MessageGenericStub>(backend.channel);
   return backend;
 }

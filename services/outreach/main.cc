@@ -49,6 +49,8 @@
 #include "common/server/server_config.h"
 #include "common/server/server_runner.h"
 #include "common/status/status_macros.h"
+#include "dunbar/cohort/v1/cohort.grpc.pb.h"
+#include "dunbar/membership/v1/membership.grpc.pb.h"
 #include "services/outreach/outreach_server.h"
 
 namespace {
@@ -274,8 +276,12 @@ int main(int argc, char** argv) {
   auto tokens = dunbar::auth::TokenStore::FromFile(config.tokens_file);
   if (!tokens.ok()) return Fail("--tokens-file", tokens.status());
   auto outreach = OutreachServer::Create(
-      std::move(redis), *tokens, dunbar::client::MakeChannel(flags.membership_address),
-      dunbar::client::MakeChannel(flags.cohort_address), std::move(options));
+      std::move(redis), *tokens,
+      dunbar::client::MakeServiceChannel(
+          flags.membership_address, dunbar::membership::v1::MembershipService::service_full_name()),
+      dunbar::client::MakeServiceChannel(flags.cohort_address,
+                                         dunbar::cohort::v1::CohortService::service_full_name()),
+      std::move(options));
   if (!outreach.ok()) return Fail("bad configuration", outreach.status());
   dunbar::log::Info("outreach.mode",
                     {{"mode", flags.mode},

@@ -5,10 +5,14 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/server/server_runner.h"
+#include "dunbar/membership/v1/membership.pb.h"
 #include "testing.grpc.pb.h"
 #include "tests/common/testing_service.h"
 
@@ -84,6 +88,60 @@ TEST_F(GrpcClientTest, ChannelUsesRoundRobinByDefaultAndTheConfiguredPolicyOther
   auto pick_first = MakeChannel(Address(), options);
   ASSERT_TRUE(pick_first->WaitForConnected(absl::ToChronoTime(absl::Now() + absl::Seconds(5))));
   EXPECT_EQ(pick_first->GetLoadBalancingPolicyName(), "pick_first");
+}
+
+TEST_F(GrpcClientTest, ServiceChannelRetriesUnavailableAndNothingElse) {
+  auto stub = TestService::NewStub(MakeServiceChannel(Address(), "dunbar.testing.TestService"));
+  SleepRequest request;
+  request.set_return_code(static_cast<int>(grpc::StatusCode::UNAVAILABLE));
+  SleepResponse response;
+  auto context = NewCallContext(absl::Seconds(5));
+  EXPECT_EQ(stub->Sleep(context.get(), request, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(service_.calls(), 3) << "UNAVAILABLE is retried up to maxAttempts";
+
+  request.set_return_code(static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  auto second = NewCallContext(absl::Seconds(5));
+  EXPECT_EQ(stub->Sleep(second.get(), request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(service_.calls(), 4) << "other codes are answers, never retried";
+
+  // A plain channel (no service policy) makes exactly one attempt.
+  auto plain = TestService::NewStub(MakeChannel(Address()));
+  request.set_return_code(static_cast<int>(grpc::StatusCode::UNAVAILABLE));
+  auto third = NewCallContext(absl::Seconds(5));
+  EXPECT_EQ(plain->Sleep(third.get(), request, &response).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(service_.calls(), 5);
+}
+
+TEST(GrpcClientServiceConfigTest, UnaryMethodsGetTheCeilingAndRetriesStreamsNeither) {
+  // Links membership.pb.cc, so the service is in the generated descriptor pool.
+  ASSERT_NE(membership::v1::GetMemberRequest::descriptor(), nullptr);
+  ChannelOptions options;
+  options.retry_services = {"dunbar.membership.v1.MembershipService"};
+  options.unary_timeout_ceiling = absl::Seconds(30);
+  const nlohmann::json config = nlohmann::json::parse(ServiceConfigJson(options));
+  ASSERT_TRUE(config.contains("methodConfig")) << config.dump();
+  ASSERT_TRUE(config.contains("retryThrottling"));
+  const nlohmann::json& methods = config["methodConfig"];
+  ASSERT_GE(methods.size(), 3u) << "the service entry plus ImportContacts and "
+                                   "WatchEntitlementChanges";
+  EXPECT_EQ(methods[0]["name"][0]["service"], "dunbar.membership.v1.MembershipService");
+  EXPECT_EQ(methods[0]["timeout"], "30s");
+  EXPECT_EQ(methods[0]["retryPolicy"]["retryableStatusCodes"],
+            nlohmann::json::array({"UNAVAILABLE"}));
+  std::vector<std::string> streams;
+  for (size_t i = 1; i < methods.size(); ++i) {
+    EXPECT_FALSE(methods[i].contains("timeout")) << methods[i].dump();
+    EXPECT_FALSE(methods[i].contains("retryPolicy")) << methods[i].dump();
+    streams.push_back(methods[i]["name"][0]["method"].get<std::string>());
+  }
+  EXPECT_NE(std::find(streams.begin(), streams.end(), "ImportContacts"), streams.end());
+  EXPECT_NE(std::find(streams.begin(), streams.end(), "WatchEntitlementChanges"), streams.end());
+  EXPECT_EQ(std::find(streams.begin(), streams.end(), "GetMember"), streams.end());
+
+  EXPECT_FALSE(nlohmann::json::parse(ServiceConfigJson(ChannelOptions{})).contains("methodConfig"));
 }
 
 TEST_F(GrpcClientTest, SendLimitIsEnforcedOnTheClient) {
