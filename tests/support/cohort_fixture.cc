@@ -8,30 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "common/client/grpc_client.h"
 #include "common/server/server_runner.h"
+#include "tests/support/fixture_calls.h"
 
 namespace dunbar::testing {
-namespace {
-
-absl::Status ToAbsl(const grpc::Status& status, const std::string& what) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
-
-// The cohort -> membership channel. Reconnect backoff is short so that tests restarting
-// membership do not wait out gRPC's default (1 s doubling to 120 s).
-std::shared_ptr<grpc::Channel> MembershipChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials(), args);
-}
-
-// Requests from a service caller must name the tenant they act for.
-std::string TenantFor(Caller caller) { return caller == Caller::kService ? "acme" : ""; }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<CohortFixture>> CohortFixture::Start(CohortFixtureOptions options) {
   std::unique_ptr<CohortFixture> f(new CohortFixture());
@@ -61,7 +40,7 @@ absl::StatusOr<std::unique_ptr<CohortFixture>> CohortFixture::Start(CohortFixtur
   }
   f->options_ = options;
   auto cohort = cohort::CohortServer::Create(
-      f->redis_, f->tokens_.store(), MembershipChannel(f->membership_->port()), options.cohort);
+      f->redis_, f->tokens_.store(), LoopbackChannel(f->membership_->port()), options.cohort);
   if (!cohort.ok()) return cohort.status();
   f->cohort_ = std::move(*cohort);
 

@@ -10,28 +10,13 @@
 #include "common/auth/token_store.h"
 #include "common/client/grpc_client.h"
 #include "common/server/server_runner.h"
+#include "tests/support/fixture_calls.h"
 
 namespace dunbar::testing {
 namespace {
 
-absl::Status ToAbsl(const grpc::Status& status, const std::string& what) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                      absl::StrCat(what, ": ", status.error_message()));
-}
-
 // TSan slows everything 5-10x: deadlines and idle thresholds stretch with it.
 absl::Duration Stretched(absl::Duration d) { return UnderThreadSanitizer() ? d * 6 : d; }
-
-// A channel to a loopback port with a short reconnect backoff, so that tests restarting a service
-// do not wait out gRPC's default (1 s doubling to 120 s).
-std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 50);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 250);
-  return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                   grpc::InsecureChannelCredentials(), args);
-}
 
 absl::Status WaitConnected(grpc::Channel& channel, const std::string& what) {
   if (channel.WaitForConnected(absl::ToChronoTime(absl::Now() + Stretched(absl::Seconds(10))))) {
@@ -39,9 +24,6 @@ absl::Status WaitConnected(grpc::Channel& channel, const std::string& what) {
   }
   return absl::UnavailableError(absl::StrCat("the ", what, " channel did not connect"));
 }
-
-// Requests from a service caller must name the tenant they act for.
-std::string TenantFor(Caller caller) { return caller == Caller::kService ? "acme" : ""; }
 
 // The cohort and outreach services accept exactly the tokens membership's fixture minted, so one
 // token per caller works everywhere.
