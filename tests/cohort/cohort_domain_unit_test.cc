@@ -12,13 +12,12 @@
 #include "common/redis/redis_client.h"
 #include "dunbar/membership/v1/membership_mock.grpc.pb.h"
 #include "services/cohort/cohort_domain.h"
-#include "tests/support/redis_server_process.h"
+#include "tests/support/shared_redis_test.h"
 
 namespace dunbar::cohort {
 namespace {
 
 namespace mv1 = ::dunbar::membership::v1;
-using ::dunbar::testing::RedisServerProcess;
 using ::testing::_;
 using ::testing::DoAll;
 using ::testing::Return;
@@ -32,25 +31,11 @@ grpc::Status Entitled(const std::string& order_id, mv1::CheckEntitlementResponse
   return grpc::Status::OK;
 }
 
-class CohortDomainTest : public ::testing::Test {
+class CohortDomainTest : public ::dunbar::testing::SharedRedisTest<2> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new RedisServerProcess();
-    ASSERT_TRUE(server_->Start().ok());
-    redis::RedisOptions options;
-    options.url = server_->url();
-    options.pool_size = 2;
-    auto client = redis::RedisClient::Connect(options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = new std::shared_ptr<redis::RedisClient>(*client);
-  }
-  static void TearDownTestSuite() {
-    delete client_;
-    delete server_;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE((*client_)->Command({"FLUSHALL"}).ok());
+    SharedRedisTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_shared<CohortStore>(*client_, CohortStore::Options{});
     ASSERT_TRUE(store_->LoadScripts().ok());
     stub_ = std::make_shared<mv1::MockMembershipServiceStub>();
@@ -102,8 +87,6 @@ class CohortDomainTest : public ::testing::Test {
     return domain_->Withdraw(kTenant, request).status();
   }
 
-  static RedisServerProcess* server_;
-  static std::shared_ptr<redis::RedisClient>* client_;
   absl::Time now_ = absl::FromUnixSeconds(1700000000);
   int request_counter_ = 0;
   std::shared_ptr<CohortStore> store_;
@@ -111,9 +94,6 @@ class CohortDomainTest : public ::testing::Test {
   std::shared_ptr<AdmissionGate> gate_;
   std::unique_ptr<CohortDomain> domain_;
 };
-
-RedisServerProcess* CohortDomainTest::server_ = nullptr;
-std::shared_ptr<redis::RedisClient>* CohortDomainTest::client_ = nullptr;
 
 TEST_F(CohortDomainTest, CreateProgramAssignsAnIdAndDefaults) {
   v1::Program program = CreateProgram(false, 0);

@@ -20,37 +20,18 @@
 #include "common/api/timestamps.h"
 #include "common/redis/redis_client.h"
 #include "services/cohort/cohort_naming.h"
-#include "tests/support/redis_server_process.h"
+#include "tests/support/shared_redis_test.h"
 
 namespace dunbar::cohort {
 namespace {
 
-using ::dunbar::testing::RedisServerProcess;
-
 constexpr char kTenant[] = "acme";
 
-class CohortStoreTest : public ::testing::Test {
+class CohortStoreTest : public ::dunbar::testing::SharedRedisTest<> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new RedisServerProcess();
-    ASSERT_TRUE(server_->Start().ok());
-    redis::RedisOptions options;
-    options.url = server_->url();
-    options.pool_size = 40;
-    auto client = redis::RedisClient::Connect(options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = new std::shared_ptr<redis::RedisClient>(*client);
-  }
-
-  static void TearDownTestSuite() {
-    delete client_;
-    client_ = nullptr;
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE((*client_)->Command({"FLUSHALL"}).ok());
+    SharedRedisTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<CohortStore>(*client_, CohortStore::Options{});
     ASSERT_TRUE(store_->LoadScripts().ok());
   }
@@ -148,16 +129,11 @@ class CohortStoreTest : public ::testing::Test {
     return types;
   }
 
-  static RedisServerProcess* server_;
-  static std::shared_ptr<redis::RedisClient>* client_;
   std::unique_ptr<CohortStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1767225600);  // 2026-01-01T00:00:00Z
   int request_counter_ = 0;
   int program_counter_ = 0;
 };
-
-RedisServerProcess* CohortStoreTest::server_ = nullptr;
-std::shared_ptr<redis::RedisClient>* CohortStoreTest::client_ = nullptr;
 
 TEST_F(CohortStoreTest, ProbeRunsAScript) { EXPECT_TRUE(store_->Probe().ok()); }
 

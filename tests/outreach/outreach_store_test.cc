@@ -17,12 +17,10 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/timestamps.h"
 #include "common/redis/redis_client.h"
-#include "tests/support/redis_server_process.h"
+#include "tests/support/shared_redis_test.h"
 
 namespace dunbar::outreach {
 namespace {
-
-using ::dunbar::testing::RedisServerProcess;
 
 constexpr char kTenant[] = "acme";
 constexpr char kDay1[] = "2026-01-05";
@@ -31,28 +29,11 @@ constexpr char kDay3[] = "2026-01-07";
 
 using Entry = std::map<std::string, std::string>;
 
-class OutreachStoreTest : public ::testing::Test {
+class OutreachStoreTest : public ::dunbar::testing::SharedRedisTest<> {
  protected:
-  static void SetUpTestSuite() {
-    server_ = new RedisServerProcess();
-    ASSERT_TRUE(server_->Start().ok());
-    redis::RedisOptions options;
-    options.url = server_->url();
-    options.pool_size = 40;
-    auto client = redis::RedisClient::Connect(options);
-    ASSERT_TRUE(client.ok()) << client.status();
-    client_ = new std::shared_ptr<redis::RedisClient>(*client);
-  }
-
-  static void TearDownTestSuite() {
-    delete client_;
-    client_ = nullptr;
-    delete server_;
-    server_ = nullptr;
-  }
-
   void SetUp() override {
-    ASSERT_TRUE((*client_)->Command({"FLUSHALL"}).ok());
+    SharedRedisTest::SetUp();
+    if (HasFatalFailure()) return;
     store_ = std::make_unique<OutreachStore>(*client_, OutreachStore::Options{});
     ASSERT_TRUE(store_->LoadScripts().ok());
   }
@@ -196,15 +177,10 @@ class OutreachStoreTest : public ::testing::Test {
     return campaign;
   }
 
-  static RedisServerProcess* server_;
-  static std::shared_ptr<redis::RedisClient>* client_;
   std::unique_ptr<OutreachStore> store_;
   absl::Time now_ = absl::FromUnixSeconds(1767571200);  // 2026-01-05T00:00:00Z
   int request_counter_ = 0;
 };
-
-RedisServerProcess* OutreachStoreTest::server_ = nullptr;
-std::shared_ptr<redis::RedisClient>* OutreachStoreTest::client_ = nullptr;
 
 TEST_F(OutreachStoreTest, ProbeRunsAScript) { EXPECT_TRUE(store_->Probe().ok()); }
 
