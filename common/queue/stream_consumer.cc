@@ -120,7 +120,28 @@ end
 return {0, 0, 0, 0, ''}
 )lua";
 
-enum class Script { kEnsureGroup, kReadNew, kReclaim, kStatus };
+// KEYS[1] stream; ARGV group, this consumer, min idle ms. Deletes the other consumers idle at
+// least that long with no pending entries; answers how many.
+constexpr std::string_view kRemoveStaleLua = R"lua(
+local consumers = redis.pcall('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])
+if type(consumers) == 'table' and consumers.err then
+  if string.find(consumers.err, 'no such key', 1, true) or
+     string.find(consumers.err, 'NOGROUP', 1, true) then return 0 end
+  return redis.error_reply(consumers.err)
+end
+local removed = 0
+for _, c in ipairs(consumers) do
+  local info = {}
+  for i = 1, #c, 2 do info[c[i]] = c[i + 1] end
+  if info['name'] ~= ARGV[2] and info['pending'] == 0 and info['idle'] >= tonumber(ARGV[3]) then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], info['name'])
+    removed = removed + 1
+  end
+end
+return removed
+)lua";
+
+enum class Script { kEnsureGroup, kReadNew, kReclaim, kStatus, kRemoveStale };
 
 // Runs one of the scripts above by SHA (EVAL on a script cache miss). The registry is built per
 // call: the scripts are tiny (hashing one costs microseconds, far below a round trip), and the
@@ -142,6 +163,9 @@ absl::StatusOr<redis::RedisReply> RunScript(const std::shared_ptr<redis::RedisCl
       break;
     case Script::kStatus:
       id = scripts.Register("queue_status", kStatusLua);
+      break;
+    case Script::kRemoveStale:
+      id = scripts.Register("queue_remove_stale", kRemoveStaleLua);
       break;
   }
   return scripts.Eval(id, {key}, args);
@@ -243,6 +267,16 @@ absl::StatusOr<GroupStatus> StreamConsumer::Status() {
   status.consumers = static_cast<int32_t>(consumers);
   status.last_delivered_id = fields[4].AsOptionalString().value_or("");
   return status;
+}
+
+absl::StatusOr<int> StreamConsumer::RemoveStaleConsumers() {
+  const int64_t min_idle_ms = absl::ToInt64Milliseconds(options_.stale_consumer_after);
+  DUNBAR_ASSIGN_OR_RETURN(redis::RedisReply reply,
+                          RunScript(redis_, Script::kRemoveStale, stream_key_,
+                                    {options_.group, options_.consumer,
+                                     absl::StrCat(min_idle_ms < 0 ? 0 : min_idle_ms)}));
+  DUNBAR_ASSIGN_OR_RETURN(int64_t removed, reply.AsInteger());
+  return static_cast<int>(removed);
 }
 
 }  // namespace dunbar::queue

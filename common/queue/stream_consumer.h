@@ -44,6 +44,9 @@ struct ConsumerGroupOptions {
   std::string start_id = "$";
   // An entry pending this long with its consumer is taken over by Reclaim.
   absl::Duration min_idle_for_reclaim = absl::Seconds(30);
+  // A consumer of the group idle this long with nothing pending is a process that is gone (a live
+  // one polls every round): RemoveStaleConsumers deletes it so the group's consumer count is true.
+  absl::Duration stale_consumer_after = absl::Hours(1);
 };
 
 struct GroupStatus {
@@ -73,6 +76,10 @@ class StreamConsumer {
   absl::StatusOr<std::vector<StreamEntry>> Reclaim(int count);
   absl::Status Ack(const std::string& entry_id);
   absl::StatusOr<GroupStatus> Status();
+  // Deletes the group's other consumers that are idle at least stale_consumer_after and hold no
+  // pending entries (XGROUP DELCONSUMER would drop those entries: they wait for Reclaim to move
+  // them first). One script; answers how many were removed.
+  absl::StatusOr<int> RemoveStaleConsumers();
 
  private:
   std::shared_ptr<redis::RedisClient> redis_;

@@ -275,6 +275,18 @@ class OutreachWorker::Impl {
     return false;
   }
 
+  // Consumers of stopped worker processes stay in the group (Redis never forgets a consumer);
+  // removing the ones idle for long with nothing pending keeps GetWorkerStatus' count true.
+  void RemoveStaleConsumers(const std::string& tenant, StreamSlot& slot) {
+    absl::StatusOr<int> removed = slot.consumer.RemoveStaleConsumers();
+    if (!removed.ok()) {
+      LogStreamError("outreach_worker_stale_consumers_unremoved", tenant, slot, removed.status());
+    } else if (*removed > 0) {
+      log::Info("outreach_worker_stale_consumers_removed",
+                {{"tenant", tenant}, {"source", slot.source}, {"removed", *removed}});
+    }
+  }
+
   // One XINFO GROUPS per tenant stream: a log line per stream (`log`) and/or the metrics' sums
   // per stream kind and group (`metrics`; per tenant would be too many series).
   void ReportLag(bool log, bool metrics) {
@@ -285,6 +297,7 @@ class OutreachWorker::Impl {
     std::map<std::pair<std::string, std::string>, Totals> totals;  // (source, group)
     for (auto& [tenant, slots] : slots_) {
       for (StreamSlot& slot : slots) {
+        if (log) RemoveStaleConsumers(tenant, slot);
         absl::StatusOr<queue::GroupStatus> status = slot.consumer.Status();
         if (!status.ok()) {
           LogStreamError("outreach_worker_lag_unreadable", tenant, slot, status.status());

@@ -1,6 +1,7 @@
 // StreamConsumer (consumer groups over Redis Streams) against a real redis-server.
 #include "common/queue/stream_consumer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 #include <string>
@@ -207,6 +208,55 @@ TEST_F(StreamConsumerTest, PendingEntryReclaimedByAnotherConsumerAfterMinIdle) {
   ASSERT_EQ(third.size(), 1u);
   EXPECT_EQ(third[0].id, id2);
   EXPECT_EQ(third[0].delivery_count, 3);
+}
+
+TEST_F(StreamConsumerTest, StaleConsumersWithNothingPendingAreRemoved) {
+  StreamConsumer gone = Consumer("g", "gone");
+  StreamConsumer holder = Consumer("g", "holder");
+  ASSERT_TRUE(gone.EnsureGroup().ok());
+  const std::string id1 = Add("t", "1");
+  absl::StatusOr<std::vector<StreamEntry>> read = gone.ReadNew(10);
+  ASSERT_TRUE(read.ok() && read->size() == 1u);
+  ASSERT_TRUE(gone.Ack(id1).ok());  // "gone" is idle with nothing pending
+  Add("t", "2");
+  read = holder.ReadNew(10);  // "holder" keeps one entry pending
+  ASSERT_TRUE(read.ok() && read->size() == 1u);
+  StreamConsumer self(client_, kStream,
+                      {.group = "g", .consumer = "self", .stale_consumer_after = absl::Hours(1)});
+  const std::string id3 = Add("t", "3");
+  read = self.ReadNew(10);  // "self" is idle with nothing pending too, but is the caller
+  ASSERT_TRUE(read.ok() && read->size() == 1u);
+  ASSERT_TRUE(self.Ack(id3).ok());
+
+  // Nobody has been idle for an hour.
+  absl::StatusOr<int> removed = self.RemoveStaleConsumers();
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 0);
+
+  StreamConsumer sweeper(
+      client_, kStream,
+      {.group = "g", .consumer = "self", .stale_consumer_after = absl::Milliseconds(100)});
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  removed = sweeper.RemoveStaleConsumers();
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 1) << "only 'gone': 'holder' has an entry pending, 'self' is the caller";
+  absl::StatusOr<redis::RedisReply> consumers =
+      client_->Command({"XINFO", "CONSUMERS", kStream, "g"});
+  ASSERT_TRUE(consumers.ok());
+  std::vector<std::string> names;
+  for (const redis::RedisReply& c : consumers->elements()) names.push_back(c.elements()[1].str());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"holder", "self"}));
+  absl::StatusOr<GroupStatus> status = sweeper.Status();
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->consumers, 2);
+  EXPECT_EQ(status->pending, 1) << "the held entry is still pending, waiting for Reclaim";
+
+  // A stream or group that does not exist has nothing to remove.
+  StreamConsumer missing(client_, "dunbar:test:{t1}:none", {.group = "g", .consumer = "x"});
+  removed = missing.RemoveStaleConsumers();
+  ASSERT_TRUE(removed.ok()) << removed.status();
+  EXPECT_EQ(*removed, 0);
 }
 
 TEST_F(StreamConsumerTest, ReclaimRespectsCountAndSkipsDeletedEntries) {
