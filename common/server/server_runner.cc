@@ -228,6 +228,14 @@ int ServerRunner::Run() {
     }
   }
   Wait();
+  // The services given to AddService may be destroyed as soon as Run returns (main's locals), so
+  // the server that calls into them goes first. (Under TSan this is also what makes the end of
+  // gRPC's handler threads visible before the services' destructors.)
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    state_->health = nullptr;  // owned by the server
+  }
+  server_.reset();
   return 0;
 }
 
