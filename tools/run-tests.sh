@@ -11,7 +11,7 @@
 #                           by tools/run-demo.sh (tests/browser/run.sh; builds the default preset)
 #   deploy                  offline checks of deploy/k8s, deploy/monitoring (tests/deploy/check-k8s.sh)
 #                           and the Dockerfile (tests/deploy/check-dockerfiles.sh)
-# Not here, because it builds container images (~6 min warm, ~30 min cold): deploy/docker/test-images.sh
+# Not here, because it builds container images (~6 min warm, ~10 min cold): deploy/docker/test-images.sh
 # (CI runs it after this command: .ci/run).
 #
 # Installs what it needs (tools/install-deps.sh; the browser and deploy steps install their own
