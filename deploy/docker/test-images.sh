@@ -23,6 +23,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+# podman with vfs storage and debootstrap need root: re-run through sudo when there is one.
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then exec sudo -E "$0" "$@"; fi
 CLEAN=0
 [ "${1:-}" = "--clean" ] && CLEAN=1
 
