@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/log/json_log.h"
+#include "common/server/server_config.h"
 #include "common/status/grpc_status.h"
 #include "gateway_lib_docs_assets.h"
 #include "services/gateway/http_status.h"
@@ -56,18 +57,18 @@ void SetHeaderOnce(httplib::Response& res, const char* key, const std::string& v
 
 absl::StatusOr<std::pair<std::string, int>> ParseListenAddress(const std::string& address,
                                                                const std::string& flag) {
+  // The same rules as every other --listen flag; httplib listens on TCP only.
+  if (absl::StartsWith(address, "unix:")) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": must be host:port (no unix: sockets)"));
+  }
+  if (absl::Status valid = server::ValidateListenAddress(flag, address); !valid.ok()) return valid;
   const size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, ": expected host:port, got \"", address, "\""));
-  }
   std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
+  if (host.front() == '[') host = host.substr(1, host.size() - 2);
+  int port = 0;
+  if (!absl::SimpleAtoi(address.substr(colon + 1), &port)) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, ": bad port"));  // validated above
   }
-  if (host.empty()) host = "0.0.0.0";
   return std::make_pair(host, port);
 }
 

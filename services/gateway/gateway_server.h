@@ -90,7 +90,8 @@ class GatewayServer {
   std::atomic<bool> stopping_{false};
 };
 
-// "127.0.0.1:8080" / "[::1]:8080" / ":8080" -> (host, port). INVALID_ARGUMENT naming `flag`.
+// "127.0.0.1:8080" / "[::1]:8080" -> (host, port), checked by server::ValidateListenAddress like
+// every --listen flag (no unix: sockets). INVALID_ARGUMENT naming `flag`.
 absl::StatusOr<std::pair<std::string, int>> ParseListenAddress(const std::string& address,
                                                                const std::string& flag);
 
