@@ -39,6 +39,7 @@ absl::Status ServiceProcess::Start() {
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (::getppid() != parent) ::_exit(127);
     ::dup2(out[1], STDOUT_FILENO);
+    ::dup2(out[1], STDERR_FILENO);  // start-up errors go to stderr: keep them in output()
     ::execv(binary_.c_str(), argv.data());
     ::_exit(127);
   }

@@ -1,6 +1,7 @@
 // A dunbar service binary as a child process, for tests that need the real thing (signals, exit
-// codes, main.cc's wiring): stdout (JSON log lines) is read through a pipe, the child is killed
-// if the test process dies (PR_SET_PDEATHSIG) and SIGKILLed at destruction if still running.
+// codes, main.cc's wiring): stdout (JSON log lines) and stderr are read through one pipe, the child
+// is killed if the test process dies (PR_SET_PDEATHSIG) and SIGKILLed at destruction if still
+// running.
 //
 //   ServiceProcess membership(DUNBAR_MEMBERSHIP_BINARY, {"--listen", "127.0.0.1:0", ...});
 //   ASSERT_TRUE(membership.Start().ok());
