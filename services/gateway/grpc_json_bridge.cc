@@ -121,12 +121,8 @@ absl::Status GrpcJsonBridge::CheckRoutes(const std::vector<Route>& routes) const
 }
 
 absl::StatusOr<std::unique_ptr<Message>> GrpcJsonBridge::BuildRequest(
-    const ApiRequest& request) const {
-  const MethodDescriptor* method = FindMethod(request.route->rpc);
-  if (method == nullptr) {
-    return absl::InternalError(absl::StrCat("unknown method ", request.route->rpc));
-  }
-  std::unique_ptr<Message> message = NewMessage(method->input_type());
+    const MethodDescriptor& method, const ApiRequest& request) const {
+  std::unique_ptr<Message> message = NewMessage(method.input_type());
   if (absl::Status s = ParseJsonBody(request.body, *message); !s.ok()) return s;
   if (request.query != nullptr) {
     if (absl::Status s = BindQueryParameters(*message, *request.query); !s.ok()) return s;
@@ -145,7 +141,7 @@ absl::StatusOr<std::unique_ptr<Message>> GrpcJsonBridge::BuildRequest(
       message->GetReflection()->SetString(message.get(), field, request.idempotency_key);
     }
   }
-  if (method->client_streaming()) {
+  if (method.client_streaming()) {
     if (absl::Status s = PrepareSingleMessageStream(*message, request.idempotency_key); !s.ok()) {
       return s;
     }
@@ -166,7 +162,7 @@ ApiReply GrpcJsonBridge::Handle(const ApiRequest& request) const {
     return reply_error(MakeHttpError(401, grpc::StatusCode::UNAUTHENTICATED,
                                      "authorization: not printable ASCII"));
   }
-  absl::StatusOr<std::unique_ptr<Message>> message = BuildRequest(request);
+  absl::StatusOr<std::unique_ptr<Message>> message = BuildRequest(*method, request);
   if (!message.ok()) {
     return reply_error(MakeHttpError(
         HttpStatusFor(static_cast<grpc::StatusCode>(message.status().code())),

@@ -49,17 +49,18 @@ class GrpcJsonBridge {
   GrpcJsonBridge(const Backends& backends, absl::Duration timeout);
 
   // INVALID_ARGUMENT naming the route if a route's method is unknown, server streaming, or its
-  // service has no backend; path parameters must name request fields.
+  // service has no backend. (That path parameters name request fields is proven per route by
+  // tests/gateway/routes_integration_test.cc.)
   absl::Status CheckRoutes(const std::vector<Route>& routes) const;
 
   ApiReply Handle(const ApiRequest& request) const;
 
-  // The request message for `request.route` (exposed for tests). INVALID_ARGUMENT with a message
-  // for the client ("body: invalid JSON: ...", "query parameter \"x\": ...").
-  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildRequest(
-      const ApiRequest& request) const;
-
  private:
+  // The request message of `method` for `request`. INVALID_ARGUMENT with a message for the
+  // client ("body: invalid JSON: ...", "query parameter \"x\": ...").
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> BuildRequest(
+      const google::protobuf::MethodDescriptor& method, const ApiRequest& request) const;
+
   const Backends& backends_;
   absl::Duration timeout_;
 };
