@@ -4,14 +4,9 @@
 
 #include <sstream>
 
+#include "common/metrics/latency_buckets.h"
+
 namespace dunbar::gateway {
-namespace {
-
-// Seconds: from a cached read (~1 ms) to a slow plan generation or import.
-const prometheus::Histogram::BucketBoundaries kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                          0.1,   0.25,   0.5,   1,    2.5,   5};
-
-}  // namespace
 
 HttpMetrics::HttpMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
@@ -29,7 +24,8 @@ void HttpMetrics::Observe(const std::string& route, const std::string& method, i
   // Family::Add is thread-safe and returns the existing child for known labels.
   requests_.Add({{"route", route}, {"method", method}, {"code", std::to_string(http_status)}})
       .Increment();
-  durations_.Add({{"route", route}}, kBuckets).Observe(absl::ToDoubleSeconds(elapsed));
+  durations_.Add({{"route", route}}, metrics::RpcLatencyBuckets())
+      .Observe(absl::ToDoubleSeconds(elapsed));
 }
 
 std::string HttpMetrics::Render() const {
